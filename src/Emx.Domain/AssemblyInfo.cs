@@ -1,0 +1,2 @@
+namespace Emx.Domain;
+internal static class Placeholder { }

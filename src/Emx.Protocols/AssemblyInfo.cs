@@ -1,0 +1,2 @@
+namespace Emx.Protocols;
+internal static class Placeholder { }

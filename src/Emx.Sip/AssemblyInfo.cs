@@ -1,0 +1,2 @@
+namespace Emx.Sip;
+internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Emx.Domain.Tests;

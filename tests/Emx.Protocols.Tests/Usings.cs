@@ -1,0 +1,1 @@
+namespace Emx.Protocols.Tests;
