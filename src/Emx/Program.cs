@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using Emx;
+
+return await EmxCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,2 +1,0 @@
-namespace Emx.Domain;
-internal static class Placeholder { }

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Reflection;
+using Emx.Cluster;
+using Emx.Cluster.Configuration;
+using Emx.Cluster.Provisioning;
+using Emx.Cluster.Security;
+using Emx.Domain.Validation;
+using Emx.Web.Admin;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Emx.Web;
+
+/// <summary>A running node: its web host and where it listens.</summary>
+public sealed class EmxNode : IAsyncDisposable
+{
+    private EmxNode(WebApplication app, EmxConfigFile config, StartupNotice? notice)
+    {
+        App = app;
+        Config = config;
+        Notice = notice;
+    }
+
+    /// <summary>The web application (admin API, health, and the Cisco-facing endpoints as they are added).</summary>
+    public WebApplication App { get; }
+
+    /// <summary>The configuration the node started from.</summary>
+    public EmxConfigFile Config { get; }
+
+    /// <summary>A message for the operator from first start (generated admin password), or null.</summary>
+    public StartupNotice? Notice { get; }
+
+    /// <summary>The HTTP base URL (admin API, health).</summary>
+    public Uri HttpUrl => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Version of emx.</summary>
+    public static string Version { get; } =
+        typeof(EmxNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>
+    /// Validates the configuration, prepares the database and configuration, and starts listening. Returns the
+    /// errors instead of a node when the configuration or its provisioning is invalid (nothing is written then).
+    /// </summary>
+    public static async Task<(EmxNode? Node, IReadOnlyList<ConfigError> Errors)> StartAsync(
+        EmxConfigFile config, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = NodeStartup.ValidateConfigFile(config);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var app = Build(config, logging);
+        var startup = app.Services.GetRequiredService<NodeStartup>();
+        var (initErrors, notice) = await startup.InitializeAsync(config, cancellationToken);
+        if (initErrors.Count > 0)
+        {
+            await app.DisposeAsync();
+            return (null, initErrors);
+        }
+
+        await app.StartAsync(cancellationToken);
+        return (new EmxNode(app, config, notice), []);
+    }
+
+    private static WebApplication Build(EmxConfigFile config, Action<ILoggingBuilder>? logging)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "emx", EnvironmentName = Environments.Production });
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+        {
+            logging(builder.Logging);
+        }
+
+        var address = IPAddress.Parse(config.Node.Address);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = ConfigSerializer.MaxDocumentBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Listen(address, config.Node.Ports.Http);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IEmxDbContextFactory>(new EmxDbContextFactory(config.Database));
+        services.AddSingleton<ProvisioningService>();
+        services.AddSingleton<NodeStartup>();
+        services.AddSingleton<AdminCredentials>();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "emx admin API";
+            doc.Info.Version = "v1";
+            doc.Info.Description = "Configuration of one emx cluster: every provisionable object by kind and natural key, settings sections, provisioning documents, jobs and audit.";
+            return Task.CompletedTask;
+        }));
+        services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            foreach (var converter in ConfigSerializer.Json.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+
+            o.SerializerOptions.UnmappedMemberHandling = ConfigSerializer.Json.UnmappedMemberHandling;
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        HealthEndpoints.Map(app);
+        AdminApiEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Stops listening and releases the node.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await App.StopAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}

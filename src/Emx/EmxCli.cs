@@ -1,0 +1,311 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Emx.Cluster.Configuration;
+using Emx.Data;
+using Emx.Domain.Validation;
+using Emx.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Emx;
+
+/// <summary>Exit codes of the emx command (README, "Exit codes").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int InvalidConfiguration = 2;
+    public const int Rejected = 3;
+    public const int Unreachable = 4;
+}
+
+/// <summary>The emx command line: results to stdout, logs to stderr.</summary>
+public static class EmxCli
+{
+    /// <summary>Runs the command line.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("emx: Extension Mobility, EM Cross Cluster and EM Roaming for IP phones, one cluster node per process.");
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Minimum level of the logs written to stderr.", DefaultValueFactory = _ => LogLevel.Information, Recursive = true };
+        root.Options.Add(logLevel);
+
+        root.Subcommands.Add(ServeCommand(stdout, stderr, logLevel));
+        root.Subcommands.Add(LabCommand(stdout, stderr, logLevel));
+        root.Subcommands.Add(ApplyCommand(stdout, stderr));
+        root.Subcommands.Add(VersionCommand(stdout));
+        root.Subcommands.Add(SchemaCommand(stdout));
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return await root.Parse(args).InvokeAsync(config, cancellationToken);
+    }
+
+    private static Command ServeCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
+    {
+        var configFile = new Option<FileInfo>("--config", "-c") { Description = "Cluster config file (YAML): cluster, node, database, admin, provision.", Required = true };
+        var command = new Command("serve", "Start one node of one cluster from a config file; provisioning in the file is applied first, all or nothing.") { configFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var config = LoadConfig(parse.GetValue(configFile)!, stderr);
+            if (config is null)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            return await RunNodesAsync([config], stdout, stderr, parse.GetValue(logLevel), ct);
+        });
+        return command;
+    }
+
+    private static Command LabCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
+    {
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Where the lab's SQLite files live.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("data", "lab")) };
+        var httpPort = new Option<int>("--http-port") { Description = "HTTP port of each cluster's node (each on its own loopback address).", DefaultValueFactory = _ => 8080 };
+        var command = new Command("lab", "Start a lab of two clusters (ClusterA on 127.0.1.1, ClusterB on 127.0.2.1) with sample users, device profiles and phones. Ctrl-C stops it; data is kept for the next run.")
+        {
+            dataDir, httpPort,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var configs = new List<EmxConfigFile>();
+            foreach (var name in Lab.Clusters)
+            {
+                var config = Lab.Load(name, parse.GetValue(dataDir)!, parse.GetValue(httpPort), stderr);
+                if (config is null)
+                {
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                configs.Add(config);
+            }
+
+            return await RunNodesAsync(configs, stdout, stderr, parse.GetValue(logLevel), ct);
+        });
+        return command;
+    }
+
+    private static Command ApplyCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var url = new Option<Uri>("--url", "-u") { Description = "Admin base URL of a running node, for example http://127.0.1.1:8080.", Required = true };
+        var file = new Option<FileInfo>("--file", "-f") { Description = "Provisioning file (YAML or JSON): the shape of a config file's provision section.", Required = true };
+        var user = new Option<string>("--user") { Description = "Administrator user id.", DefaultValueFactory = _ => "admin" };
+        var password = new Option<string?>("--password") { Description = "Administrator password (prefer the EMX_ADMIN_PASSWORD environment variable: arguments are visible to other local users)." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the node.", DefaultValueFactory = _ => 300 };
+        var command = new Command("apply", "Apply a provisioning file to a running cluster: upsert by natural key, all or nothing.") { url, file, user, password, timeout };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await stderr.WriteLineAsync($"emx apply: {path.FullName} does not exist");
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("EMX_ADMIN_PASSWORD");
+            if (string.IsNullOrEmpty(secret))
+            {
+                await stderr.WriteLineAsync("emx apply: no password: set EMX_ADMIN_PASSWORD or pass --password");
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            return await ApplyAsync(parse.GetValue(url)!, path, parse.GetValue(user)!, secret, TimeSpan.FromSeconds(parse.GetValue(timeout)), stdout, stderr, ct);
+        });
+        return command;
+    }
+
+    private static Command VersionCommand(TextWriter stdout)
+    {
+        var command = new Command("version", "Print the emx version.");
+        command.SetAction(async (_, _) =>
+        {
+            await stdout.WriteLineAsync($"emx {EmxNode.Version}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command SchemaCommand(TextWriter stdout)
+    {
+        var provider = new Option<DatabaseProvider>("--provider") { Description = "sqlite or postgres.", DefaultValueFactory = _ => DatabaseProvider.Sqlite };
+        var command = new Command("schema", "Developers: print the schema script the current model produces (to write a migration).") { provider };
+        command.Hidden = true;
+        command.SetAction(async (parse, _) =>
+        {
+            await stdout.WriteAsync(EmxDatabase.ModelScript(parse.GetValue(provider)));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static EmxConfigFile? LoadConfig(FileInfo file, TextWriter stderr)
+    {
+        if (!file.Exists)
+        {
+            stderr.WriteLine($"emx: config file {file.FullName} does not exist");
+            return null;
+        }
+
+        var errors = new List<ConfigError>();
+        var config = ConfigSerializer.ReadYaml<EmxConfigFile>(File.ReadAllText(file.FullName), file.Name, errors);
+        if (config is null)
+        {
+            PrintErrors(stderr, $"emx: {file.Name} is not a valid config file", errors);
+        }
+
+        return config;
+    }
+
+    internal static void PrintErrors(TextWriter writer, string heading, IReadOnlyList<ConfigError> errors)
+    {
+        writer.WriteLine($"{heading} ({errors.Count} error(s); nothing was written):");
+        foreach (var error in errors)
+        {
+            writer.WriteLine($"  - {error}");
+        }
+    }
+
+    private static async Task<int> RunNodesAsync(IReadOnlyList<EmxConfigFile> configs, TextWriter stdout, TextWriter stderr, LogLevel level, CancellationToken ct)
+    {
+        var nodes = new List<EmxNode>();
+        try
+        {
+            foreach (var config in configs)
+            {
+                var (node, errors) = await EmxNode.StartAsync(config, logging => ConfigureLogging(logging, level), ct);
+                if (node is null)
+                {
+                    PrintErrors(stderr, $"emx: node {config.Node.Name} of cluster {config.Cluster?.Id ?? "?"} did not start", errors);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                nodes.Add(node);
+                var url = node.HttpUrl;
+                await stdout.WriteLineAsync($"{config.Cluster?.Id ?? "cluster"} node {config.Node.Name} ({config.Database.Provider.ToString().ToLowerInvariant()}) started");
+                await stdout.WriteLineAsync($"  admin API  {url}api/v1/  (OpenAPI: {url}openapi/v1.json)");
+                await stdout.WriteLineAsync($"  health     {url}health");
+                if (node.Notice is { } notice)
+                {
+                    await stdout.WriteLineAsync("  " + notice.Message.Replace("\n", "\n  ", StringComparison.Ordinal));
+                }
+            }
+
+            await stdout.WriteLineAsync("Press Ctrl-C to stop.");
+            await stdout.FlushAsync(ct);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await stdout.WriteLineAsync("Stopping.");
+            return ExitCodes.Ok;
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            await stderr.WriteLineAsync($"emx: cannot listen: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            foreach (var node in nodes)
+            {
+                await node.StopAsync(stopping.Token);
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.SetMinimumLevel(level);
+        logging.AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning);
+
+        // emx issues no cookies or antiforgery tokens, so the key ring's "unencrypted at rest" warning does not apply.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static async Task<int> ApplyAsync(Uri url, FileInfo file, string user, string password, TimeSpan timeout, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = timeout };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        using var content = new StringContent(await File.ReadAllTextAsync(file.FullName, ct), Encoding.UTF8, "application/yaml");
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(new Uri("api/v1/provision", UriKind.Relative), content, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            await stderr.WriteLineAsync($"emx apply: cannot reach {url}: {ex.Message}");
+            return ExitCodes.Unreachable;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    using (var summary = JsonDocument.Parse(body))
+                    {
+                        var r = summary.RootElement;
+                        await stdout.WriteLineAsync($"applied {file.Name}: {r.GetProperty("created").GetInt32()} created, {r.GetProperty("updated").GetInt32()} updated, {r.GetProperty("unchanged").GetInt32()} unchanged, {r.GetProperty("emccDevicesInserted").GetInt32()} EMCC devices inserted");
+                    }
+
+                    return ExitCodes.Ok;
+                case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                    await stderr.WriteLineAsync($"emx apply: {url} refused the credentials of '{user}' ({(int)response.StatusCode})");
+                    return ExitCodes.Unreachable;
+                case HttpStatusCode.BadRequest:
+                    using (var problem = JsonDocument.Parse(body))
+                    {
+                        var errors = problem.RootElement.TryGetProperty("errors", out var list)
+                            ? list.EnumerateArray().Select(e => new ConfigError(
+                                e.GetProperty("kind").GetString()!, e.GetProperty("key").GetString()!, e.GetProperty("field").GetString()!, e.GetProperty("reason").GetString()!)).ToList()
+                            : [];
+                        PrintErrors(stderr, $"emx apply: {file.Name} was rejected", errors);
+                    }
+
+                    return ExitCodes.Rejected;
+                default:
+                    await stderr.WriteLineAsync($"emx apply: {url} answered {(int)response.StatusCode}: {body}");
+                    return ExitCodes.Failure;
+            }
+        }
+    }
+}
+
+/// <summary>The two-cluster lab's configuration (examples/lab/*.yaml, embedded).</summary>
+internal static class Lab
+{
+    public static readonly IReadOnlyList<string> Clusters = ["cluster-a", "cluster-b"];
+
+    public static EmxConfigFile? Load(string name, DirectoryInfo dataDir, int httpPort, TextWriter stderr)
+    {
+        using var stream = typeof(Lab).Assembly.GetManifestResourceStream($"lab/{name}.yaml")!;
+        using var reader = new StreamReader(stream);
+        var errors = new List<ConfigError>();
+        var config = ConfigSerializer.ReadYaml<EmxConfigFile>(reader.ReadToEnd(), name, errors);
+        if (config is null)
+        {
+            EmxCli.PrintErrors(stderr, $"emx lab: built-in {name}.yaml is invalid", errors);
+            return null;
+        }
+
+        config.Database.ConnectionString = $"Data Source={Path.Combine(dataDir.FullName, name + ".db")}";
+        config.Node.Ports.Http = httpPort;
+        return config;
+    }
+}
