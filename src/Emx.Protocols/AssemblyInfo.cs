@@ -1,2 +1,0 @@
-namespace Emx.Protocols;
-internal static class Placeholder { }
