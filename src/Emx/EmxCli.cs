@@ -39,7 +39,11 @@ public static class EmxCli
         root.Subcommands.Add(SchemaCommand(stdout));
 
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return await root.Parse(args).InvokeAsync(config, cancellationToken);
+        var parse = root.Parse(args);
+        var exit = await parse.InvokeAsync(config, cancellationToken);
+
+        // Usage errors (unknown option, missing --config, bad --url) are exit code 2, like invalid configuration.
+        return parse.Errors.Count > 0 ? ExitCodes.InvalidConfiguration : exit;
     }
 
     private static Command ServeCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
@@ -88,7 +92,22 @@ public static class EmxCli
 
     private static Command ApplyCommand(TextWriter stdout, TextWriter stderr)
     {
-        var url = new Option<Uri>("--url", "-u") { Description = "Admin base URL of a running node, for example http://127.0.1.1:8080.", Required = true };
+        var url = new Option<Uri>("--url", "-u")
+        {
+            Description = "Admin base URL of a running node, for example http://127.0.1.1:8080.",
+            Required = true,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--url '{text}' is not an http:// or https:// URL");
+                return null;
+            },
+        };
         var file = new Option<FileInfo>("--file", "-f") { Description = "Provisioning file (YAML or JSON): the shape of a config file's provision section.", Required = true };
         var user = new Option<string>("--user") { Description = "Administrator user id.", DefaultValueFactory = _ => "admin" };
         var password = new Option<string?>("--password") { Description = "Administrator password (prefer the EMX_ADMIN_PASSWORD environment variable: arguments are visible to other local users)." };
