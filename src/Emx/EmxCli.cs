@@ -37,6 +37,7 @@ public static class EmxCli
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
         root.Subcommands.Add(VersionCommand(stdout));
         root.Subcommands.Add(SchemaCommand(stdout));
+        root.Subcommands.Add(DocsCommand(stdout));
 
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         var parse = root.Parse(args);
@@ -153,6 +154,17 @@ public static class EmxCli
         command.SetAction(async (parse, _) =>
         {
             await stdout.WriteAsync(EmxDatabase.ModelScript(parse.GetValue(provider)));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command DocsCommand(TextWriter stdout)
+    {
+        var command = new Command("docs", "Developers: print docs/configuration.md, generated from the model.") { Hidden = true };
+        command.SetAction(async (_, _) =>
+        {
+            await stdout.WriteAsync(ConfigurationReference.Generate());
             return ExitCodes.Ok;
         });
         return command;
