@@ -90,6 +90,10 @@ public sealed class EmxNode : IAsyncDisposable
         });
 
         var services = builder.Services;
+
+        // The process (emx serve / emx lab) owns SIGINT/SIGTERM and stops every node it runs; ASP.NET's
+        // ConsoleLifetime would otherwise swallow the signal for one host and leave the process running.
+        services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IEmxDbContextFactory>(new EmxDbContextFactory(config.Database));
@@ -128,9 +132,20 @@ public sealed class EmxNode : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Completes when the node's host begins to stop (for example after a fatal error).</summary>
+    public CancellationToken Stopping => App.Lifetime.ApplicationStopping;
+
     /// <summary>Stops listening and releases the node.</summary>
     public async Task StopAsync(CancellationToken cancellationToken) => await App.StopAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>A host lifetime that leaves process signals to the owner of the process.</summary>
+internal sealed class ProcessOwnedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Emx.Cluster.Configuration;
@@ -200,11 +201,24 @@ public static class EmxCli
     private static async Task<int> RunNodesAsync(IReadOnlyList<EmxConfigFile> configs, TextWriter stdout, TextWriter stderr, LogLevel level, CancellationToken ct)
     {
         var nodes = new List<EmxNode>();
+
+        // Ctrl-C (SIGINT) and SIGTERM (systemd, timeout, kill) stop the nodes cleanly and exit 0; registered
+        // before anything starts so a signal during start-up is not lost.
+        using var signalled = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            signalled.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(ct, signalled.Token);
         try
         {
             foreach (var config in configs)
             {
-                var (node, errors) = await EmxNode.StartAsync(config, logging => ConfigureLogging(logging, level), ct);
+                var (node, errors) = await EmxNode.StartAsync(config, logging => ConfigureLogging(logging, level), starting.Token);
                 if (node is null)
                 {
                     PrintErrors(stderr, $"emx: node {config.Node.Name} of cluster {config.Cluster?.Id ?? "?"} did not start", errors);
@@ -224,15 +238,22 @@ public static class EmxCli
 
             await stdout.WriteLineAsync("Press Ctrl-C to stop.");
             await stdout.FlushAsync(ct);
+            using var anyStopping = CancellationTokenSource.CreateLinkedTokenSource([ct, signalled.Token, .. nodes.Select(n => n.Stopping)]);
+
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, anyStopping.Token);
             }
             catch (OperationCanceledException)
             {
             }
 
             await stdout.WriteLineAsync("Stopping.");
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (starting.IsCancellationRequested)
+        {
+            await stdout.WriteLineAsync("Stopped while starting.");
             return ExitCodes.Ok;
         }
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
