@@ -1,2 +1,0 @@
-namespace Emx.Sip;
-internal static class Placeholder { }
