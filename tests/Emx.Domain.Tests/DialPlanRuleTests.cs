@@ -29,7 +29,7 @@ public sealed class DialPlanRuleTests
     [InlineData("9.1[2-9]XXXXXXXXX")]
     [InlineData("2XXX")]
     [InlineData("\\+1!")]
-    [InlineData("+44!")]
+    [InlineData("\\+44!")]
     [InlineData("*67XXXX")]
     [InlineData("[^0]XX")]
     [InlineData("9.!#")]

@@ -5,7 +5,14 @@ public sealed class TrustedListTests
 {
     private const string Em = "serviceParameters.extensionMobility";
 
-    private static string ListOfLength(int length) => string.Concat(Enumerable.Repeat("10.20.30.40;", 100))[..length];
+    // Whole valid entries ("10.20.30.40;"), then a short host name ("hhhh") to reach the exact length.
+    private static string ListOfLength(int length)
+    {
+        const string entry = "10.20.30.40;";
+        var whole = length / entry.Length;
+        var rest = length - (whole * entry.Length);
+        return string.Concat(Enumerable.Repeat(entry, whole)) + new string('h', rest);
+    }
 
     [Theory]
     [InlineData(1)]

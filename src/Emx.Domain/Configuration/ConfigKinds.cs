@@ -16,7 +16,10 @@ public abstract class ConfigKind
     /// <summary>The CLR type of the objects.</summary>
     public Type Type { get; }
 
-    /// <summary>Dependency order: objects of lower order are written first and never reference higher orders.</summary>
+    /// <summary>
+    /// Apply order (lower first). Validation sees the whole document at once, so references may point either way
+    /// (a device pool's local route group names a route group whose trunks name device pools).
+    /// </summary>
     public int Order { get; }
 
     /// <summary>The references an object holds to other objects.</summary>

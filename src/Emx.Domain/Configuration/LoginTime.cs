@@ -37,7 +37,13 @@ public static class LoginTime
             return false;
         }
 
-        value = new TimeSpan(hours, minutes, 0);
-        return value <= Maximum;
+        var parsed = new TimeSpan(hours, minutes, 0);
+        if (parsed > Maximum)
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
     }
 }

@@ -69,6 +69,13 @@ public static class SecretHasher
             return false;
         }
 
+        // A stored value without a salt or with a hash of the wrong size is malformed, never a match (an empty hash
+        // would otherwise compare equal to an empty derivation and accept any secret).
+        if (salt.Length == 0 || expected.Length != HashBytes)
+        {
+            return false;
+        }
+
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(secret), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }

@@ -64,6 +64,11 @@ public sealed partial class ConfigValidator
             yield return reference;
         }
 
+        if (item is DeviceProfile { LoginUserId: { Length: > 0 } loginUser })
+        {
+            yield return new ConfigReference("endUsers", loginUser, "loginUserId");
+        }
+
         if (item is RoutePattern { Block: false } pattern && pattern.Destination != ConfigKinds.StandardLocalRouteGroup)
         {
             // The destination may name a route list, a route group or a trunk; report it against each kind so
@@ -190,7 +195,7 @@ public sealed partial class ConfigValidator
         var key = item.Key;
         switch (item)
         {
-            case NamedConfigObject named when item is not Phone:
+            case NamedConfigObject named when item is not Phone and not PhoneService:
                 ValidateName(kind, key, "name", named.Name);
                 break;
         }
@@ -246,9 +251,14 @@ public sealed partial class ConfigValidator
                 Range(kind, key, "maxVideoCallBitRateKbps", region.MaxVideoCallBitRateKbps, 0, 8128);
                 break;
             case Location location:
-                if (location.AudioBandwidthKbps is < 0 || location.VideoBandwidthKbps is < 0)
+                if (location.AudioBandwidthKbps is < 0)
                 {
                     Error(kind.Name, key, "audioBandwidthKbps", "bandwidth may not be negative");
+                }
+
+                if (location.VideoBandwidthKbps is < 0)
+                {
+                    Error(kind.Name, key, "videoBandwidthKbps", "bandwidth may not be negative");
                 }
 
                 break;
@@ -273,7 +283,7 @@ public sealed partial class ConfigValidator
                     Error(kind.Name, key, "url", "must be an absolute http:// or https:// URL (the tokens #DEVICENAME# and #EMCC# are allowed)");
                 }
 
-                if (service.SecureUrl is not null && !IsServiceUrl(service.SecureUrl))
+                if (service.SecureUrl is not null && !(IsServiceUrl(service.SecureUrl) && service.SecureUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
                 {
                     Error(kind.Name, key, "secureUrl", "must be an absolute https:// URL");
                 }
@@ -281,6 +291,7 @@ public sealed partial class ConfigValidator
                 break;
             case DeviceProfile profile:
                 ValidateDeviceProfile(kind, profile);
+                ReservedEmccName(kind, profile.Name);
                 break;
             case Phone phone:
                 ValidatePhone(kind, phone);
@@ -299,6 +310,9 @@ public sealed partial class ConfigValidator
                     Error(kind.Name, key, "password", $"is shorter than the credential policy's minimum of {Section(_doc.CredentialPolicy).MinimumPasswordLength}");
                 }
 
+                break;
+            case EmccTemplate template:
+                ReservedEmccName(kind, template.Name);
                 break;
             case RemoteCluster remote:
                 if (!ClusterIdPattern().IsMatch(remote.ClusterId))
@@ -328,9 +342,9 @@ public sealed partial class ConfigValidator
     private void ValidateRoutePattern(ConfigKind kind, RoutePattern pattern)
     {
         var key = pattern.Key;
-        if (!RoutePatternSyntax().IsMatch(pattern.Pattern) || !BracketsBalanced(pattern.Pattern))
+        if (!RoutePatternRules.IsValid(pattern.Pattern))
         {
-            Error(kind.Name, key, "pattern", "must use digits, *, #, +, X, !, [ranges], ? and one '.' discard point");
+            Error(kind.Name, key, "pattern", "must use digits, *, #, X, !, ?, [ranges] (optionally negated with ^), a leading \\+ and one '.' discard point");
         }
         else if (pattern.Pattern.Count(c => c == '.') > 1)
         {
@@ -353,34 +367,6 @@ public sealed partial class ConfigValidator
             Error(kind.Name, key, "destination",
                 $"'{pattern.Destination}' is not a route list, route group or SIP trunk (or {ConfigKinds.StandardLocalRouteGroup})");
         }
-    }
-
-    private static bool BracketsBalanced(string pattern)
-    {
-        var open = false;
-        foreach (var c in pattern)
-        {
-            if (c == '[')
-            {
-                if (open)
-                {
-                    return false;
-                }
-
-                open = true;
-            }
-            else if (c == ']')
-            {
-                if (!open)
-                {
-                    return false;
-                }
-
-                open = false;
-            }
-        }
-
-        return !open;
     }
 
     private void ValidateLines(ConfigKind kind, DeviceBase device, PhoneModel? model)
@@ -461,6 +447,32 @@ public sealed partial class ConfigValidator
         {
             Error(kind.Name, key, "loginUserId", $"refers to end user '{profile.LoginUserId}', which does not exist");
         }
+    }
+
+    // Reference 3.4: Insert EMCC Devices fails on name collisions with phones, profiles or templates named EMCCnnn.
+    private void ReservedEmccName(ConfigKind kind, string name)
+    {
+        if (EmccName().IsMatch(name))
+        {
+            Error(kind.Name, name, "name", "names EMCC followed by digits are reserved for EMCC devices");
+        }
+    }
+
+    // Reference section 6: "IPs/hostnames separated by ';', no ranges/regex".
+    private static bool IsIpOrHostName(string entry)
+    {
+        if (entry.Contains(':', StringComparison.Ordinal))
+        {
+            return System.Net.IPAddress.TryParse(entry, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        if (entry.All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            return entry.Split('.').Length == 4 && System.Net.IPAddress.TryParse(entry, out _);
+        }
+
+        // A host name has at least one letter; "10.0.0.1-20" is a range, not a name.
+        return entry.Length <= 253 && entry.Any(char.IsAsciiLetter) && Uri.CheckHostName(entry) == UriHostNameType.Dns;
     }
 
     private void ValidatePhone(ConfigKind kind, Phone phone)
@@ -585,7 +597,7 @@ public sealed partial class ConfigValidator
 
             foreach (var entry in em.TrustedIps)
             {
-                if (entry.Any(c => c is '*' or '/' or '?' or '[' or ' ') || entry.Contains("..", StringComparison.Ordinal))
+                if (!IsIpOrHostName(entry))
                 {
                     Error(s, "", "trustedListOfIps", $"'{entry}' is not an IP address or host name (ranges and wildcards are not supported)");
                 }
@@ -729,9 +741,9 @@ public sealed partial class ConfigValidator
     [GeneratedRegex(@"^(\\?\+)?[0-9*#]{1,24}$")]
     private static partial Regex DirectoryNumber();
 
-    [GeneratedRegex(@"^\\?\+?[0-9*#X!?.\[\]\-^]{1,48}$")]
-    private static partial Regex RoutePatternSyntax();
-
     [GeneratedRegex(@"^[A-Za-z0-9.-]{1,64}$")]
     private static partial Regex RouteString();
+
+    [GeneratedRegex(@"^EMCC[0-9]+$", RegexOptions.IgnoreCase)]
+    private static partial Regex EmccName();
 }
