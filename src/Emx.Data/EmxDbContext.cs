@@ -34,6 +34,7 @@ public abstract class EmxDbContext(DbContextOptions options) : DbContext(options
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<DirectoryNumberIndex> DirectoryNumbers => Set<DirectoryNumberIndex>();
+    public DbSet<DeviceEvent> DeviceEvents => Set<DeviceEvent>();
 
     /// <summary>The configuration objects of a kind.</summary>
     public IQueryable<T> Config<T>()
@@ -80,8 +81,8 @@ public abstract class EmxDbContext(DbContextOptions options) : DbContext(options
             b.Property(e => e.DeviceName).HasMaxLength(64);
             b.Property(e => e.Version).IsConcurrencyToken();
             b.HasIndex(e => e.CurrentUserId);
+            b.HasIndex(e => e.ExpiresAt);
             b.Ignore(e => e.IsLoggedIn);
-            b.Ignore(e => e.ExpiresAt);
         });
         modelBuilder.Entity<CredentialLockout>(b => b.HasKey(c => new { c.UserId, c.Credential }));
         modelBuilder.Entity<EmccSession>(b =>
@@ -99,6 +100,7 @@ public abstract class EmxDbContext(DbContextOptions options) : DbContext(options
         });
         modelBuilder.Entity<AuditEntry>(b => b.HasIndex(a => a.Time));
         modelBuilder.Entity<Job>();
+        modelBuilder.Entity<DeviceEvent>(b => b.HasIndex(e => new { e.DeviceName, e.Delivered }));
         modelBuilder.Entity<DirectoryNumberIndex>(b =>
         {
             b.HasKey(d => new { d.OwnerKind, d.OwnerName, d.Button });

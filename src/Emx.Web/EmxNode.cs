@@ -100,6 +100,12 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<ProvisioningService>();
         services.AddSingleton<NodeStartup>();
         services.AddSingleton<AdminCredentials>();
+        services.AddSingleton<Cluster.ExtensionMobility.SettingsCache>();
+        services.AddSingleton<Cluster.ExtensionMobility.EmCounters>();
+        services.AddSingleton<Cluster.ExtensionMobility.EmTrace>();
+        services.AddSingleton<Cluster.ExtensionMobility.ExtensionMobilityService>();
+        services.AddSingleton<Cluster.ExtensionMobility.AutoLogoutService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.ExtensionMobility.AutoLogoutService>());
         services.AddProblemDetails();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -129,6 +135,7 @@ public sealed class EmxNode : IAsyncDisposable
         app.MapOpenApi("/openapi/{documentName}.json");
         HealthEndpoints.Map(app);
         AdminApiEndpoints.Map(app);
+        Cisco.EmServiceEndpoints.Map(app);
         return app;
     }
 

@@ -68,7 +68,7 @@ public sealed class ExtensionMobilityDynamicTests
         em.LogIn("visitor", "visitor-8845", At, null, emcc: true);
         Assert.True(em.IsEmcc);
 
-        em.LogOut();
+        em.LogOut(At);
         Assert.False(em.IsEmcc);
     }
 
@@ -78,7 +78,7 @@ public sealed class ExtensionMobilityDynamicTests
         var em = ExtensionMobilityDynamic.ForDevice(World.PhoneName);
         em.LogIn("alice", World.Profile, At, TimeSpan.FromHours(8));
 
-        em.LogOut();
+        em.LogOut(At);
 
         Assert.False(em.IsLoggedIn);
         Assert.Null(em.CurrentUserId);
@@ -119,7 +119,7 @@ public sealed class ExtensionMobilityDynamicTests
     {
         var em = ExtensionMobilityDynamic.ForDevice(World.PhoneName);
         em.LogIn("alice", World.Profile, At, null);
-        em.LogOut();
+        em.LogOut(At);
 
         Assert.Throws<InvalidOperationException>(em.LogOut);
         Assert.Equal("alice", em.LastUserId);
@@ -137,7 +137,7 @@ public sealed class ExtensionMobilityDynamicTests
             em.LogIn(users[i], $"{users[i]}-8845", At.AddHours(i), null);
             Assert.Equal((2 * i) + 1, em.Version);
             Assert.Equal(i == 0 ? null : users[i - 1], em.LastUserId);
-            em.LogOut();
+            em.LogOut(At);
             Assert.Equal((2 * i) + 2, em.Version);
             Assert.Equal(users[i], em.LastUserId);
         }

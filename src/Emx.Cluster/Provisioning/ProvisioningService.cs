@@ -34,7 +34,7 @@ public sealed record ApplyResult
 /// Applies provisioning documents and single-object changes: validate everything against the stored configuration,
 /// then write everything in one transaction (upsert by natural key), or nothing.
 /// </summary>
-public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, TimeProvider time, ILogger<ProvisioningService> logger)
+public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, TimeProvider time, ILogger<ProvisioningService> logger, ExtensionMobility.SettingsCache? settingsCache = null)
 {
     // One writer of configuration at a time in this process; the database transaction covers other nodes.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
@@ -125,6 +125,7 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
             }
 
             await transaction.CommitAsync(cancellationToken);
+            settingsCache?.Invalidate();
             LogApplied(logger, actor, created, updated, unchanged);
             return new ApplyResult { Errors = [], Created = created, Updated = updated, Unchanged = unchanged, EmccDevicesInserted = inserted };
         }

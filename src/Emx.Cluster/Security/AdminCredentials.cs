@@ -13,6 +13,12 @@ namespace Emx.Cluster.Security;
 /// <summary>Outcome of checking a user id and password.</summary>
 public enum CredentialCheck { Accepted, Rejected, LockedOut, NotAuthorized }
 
+/// <summary>The account a password was verified for.</summary>
+/// <param name="UserId">The user id.</param>
+/// <param name="IsEndUser">An end user (true) or an application user (false).</param>
+/// <param name="Groups">Access control groups.</param>
+public sealed record VerifiedAccount(string UserId, bool IsEndUser, IReadOnlyList<string> Groups);
+
 /// <summary>
 /// Verifies application-user passwords for the admin API: slow hash, a two-minute cache of verified credentials
 /// (like EMService's credential cache) so each request does not pay the hash, and the credential policy's lockout.
@@ -21,17 +27,29 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
     private readonly byte[] _pepper = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, (byte[] Digest, DateTimeOffset Expires)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Digest, DateTimeOffset Expires, VerifiedAccount Account)> _verified = new(StringComparer.Ordinal);
 
     /// <summary>Checks <paramref name="userId"/>/<paramref name="password"/> for membership of <paramref name="group"/>.</summary>
     public async Task<CredentialCheck> CheckAsync(string userId, string password, string group, CancellationToken cancellationToken)
     {
+        var (result, account) = await CheckPasswordAsync(userId, password, endUsersToo: false, cancellationToken);
+        return result != CredentialCheck.Accepted ? result
+            : account!.Groups.Contains(group) ? CredentialCheck.Accepted : CredentialCheck.NotAuthorized;
+    }
+
+    /// <summary>
+    /// Verifies a password of an application user (or, with <paramref name="endUsersToo"/>, of an end user: the EM
+    /// API accepts both as appID), applying the credential policy's lockout.
+    /// </summary>
+    public async Task<(CredentialCheck Result, VerifiedAccount? Account)> CheckPasswordAsync(string userId, string password, bool endUsersToo, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(password);
         var now = time.GetUtcNow();
         var digest = HMACSHA256.HashData(_pepper, Encoding.UTF8.GetBytes(userId + "\0" + password));
-        if (_verified.TryGetValue(userId, out var cached) && cached.Expires > now && CryptographicOperations.FixedTimeEquals(cached.Digest, digest))
+        if (_verified.TryGetValue(userId, out var cached) && cached.Expires > now && CryptographicOperations.FixedTimeEquals(cached.Digest, digest)
+            && (endUsersToo || !cached.Account.IsEndUser))
         {
-            return CredentialCheck.Accepted;
+            return (CredentialCheck.Accepted, cached.Account);
         }
 
         await using var db = contexts.Create();
@@ -40,22 +58,34 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
         if (lockout?.LockedUntil is { } until && until > now)
         {
             LogLockedOut(logger, userId);
-            return CredentialCheck.LockedOut;
+            return (CredentialCheck.LockedOut, null);
         }
 
-        var user = await db.Config<ApplicationUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken);
+        VerifiedAccount? account = null;
+        string? hash = null;
+        var app = await db.Config<ApplicationUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken);
+        if (app is not null)
+        {
+            account = new VerifiedAccount(app.UserId, false, app.Groups);
+            hash = app.PasswordHash;
+        }
+        else if (endUsersToo && await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken) is { } end)
+        {
+            account = new VerifiedAccount(end.UserId, true, end.Groups);
+            hash = end.PasswordHash;
+        }
 
         // Verify against a dummy hash for unknown users so timing does not tell which user ids exist.
-        var ok = SecretHasher.Verify(password, user?.PasswordHash ?? DummyHash.Value);
-        if (user is null || !ok)
+        var ok = SecretHasher.Verify(password, hash ?? DummyHash.Value);
+        if (account is null || hash is null || !ok)
         {
-            if (user is not null)
+            if (account is not null)
             {
-                await RecordFailureAsync(db, lockout, userId, policy, now, cancellationToken);
+                await RecordFailureAsync(db, lockout, userId, "password", policy, now, cancellationToken);
             }
 
             LogRejected(logger, userId);
-            return CredentialCheck.Rejected;
+            return (CredentialCheck.Rejected, null);
         }
 
         if (lockout is not null)
@@ -64,23 +94,49 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        if (!user.Groups.Contains(group))
+        _verified[userId] = (digest, now + CacheLifetime, account);
+        return (CredentialCheck.Accepted, account);
+    }
+
+    /// <summary>Verifies an end user's PIN (EMApp login), applying the credential policy's lockout.</summary>
+    public async Task<CredentialCheck> CheckPinAsync(EndUser user, string pin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(pin);
+        var now = time.GetUtcNow();
+        await using var db = contexts.Create();
+        var lockout = await db.CredentialLockouts.FirstOrDefaultAsync(l => l.UserId == user.UserId && l.Credential == "pin", cancellationToken);
+        if (lockout?.LockedUntil is { } until && until > now)
         {
-            return CredentialCheck.NotAuthorized;
+            LogLockedOut(logger, user.UserId);
+            return CredentialCheck.LockedOut;
         }
 
-        _verified[userId] = (digest, now + CacheLifetime);
-        return CredentialCheck.Accepted;
+        if (SecretHasher.Verify(pin, user.PinHash ?? DummyPinHash.Value) && user.PinHash is not null)
+        {
+            if (lockout is not null)
+            {
+                db.CredentialLockouts.Remove(lockout);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return CredentialCheck.Accepted;
+        }
+
+        var policy = await SettingsSections.ReadAsync<CredentialPolicy>(db, cancellationToken);
+        await RecordFailureAsync(db, lockout, user.UserId, "pin", policy, now, cancellationToken);
+        LogRejected(logger, user.UserId);
+        return CredentialCheck.Rejected;
     }
 
     /// <summary>Forgets cached verifications (after a password change).</summary>
     public void Forget(string userId) => _verified.TryRemove(userId, out _);
 
-    private static async Task RecordFailureAsync(Data.EmxDbContext db, CredentialLockout? lockout, string userId, CredentialPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task RecordFailureAsync(Data.EmxDbContext db, CredentialLockout? lockout, string userId, string credential, CredentialPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (lockout is null)
         {
-            lockout = new CredentialLockout { UserId = userId, Credential = "password" };
+            lockout = new CredentialLockout { UserId = userId, Credential = credential };
             db.CredentialLockouts.Add(lockout);
         }
 
@@ -101,8 +157,9 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
     }
 
     private static readonly Lazy<string> DummyHash = new(() => SecretHasher.HashPassword(Guid.NewGuid().ToString()));
+    private static readonly Lazy<string> DummyPinHash = new(() => SecretHasher.HashPin(Guid.NewGuid().ToString()));
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Admin API credentials rejected for user {UserId}")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Credentials rejected for user {UserId}")]
     private static partial void LogRejected(ILogger logger, string userId);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Admin API user {UserId} is locked out by the credential policy")]

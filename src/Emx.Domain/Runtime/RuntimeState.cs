@@ -28,6 +28,12 @@ public sealed class ExtensionMobilityDynamic
     /// <summary>Whether the current login is an EMCC login (deviceUserQuery emccDevice).</summary>
     public bool IsEmcc { get; private set; }
 
+    /// <summary>When the login expires (login time + duration), or null when it never does. Stored so expiry scans use an index.</summary>
+    public DateTimeOffset? ExpiresAt { get; private set; }
+
+    /// <summary>When the state last changed (drives the config file's versionStamp).</summary>
+    public DateTimeOffset? LastChanged { get; private set; }
+
     /// <summary>Incremented on every change; the concurrency token.</summary>
     public long Version { get; private set; }
 
@@ -41,9 +47,6 @@ public sealed class ExtensionMobilityDynamic
     /// <summary>Whether someone is logged in.</summary>
     public bool IsLoggedIn => CurrentUserId is not null;
 
-    /// <summary>When the login expires, or null when it never does.</summary>
-    public DateTimeOffset? ExpiresAt => LoginTime is { } t && LoginDuration is { } d ? t + d : null;
-
     /// <summary>Records a login.</summary>
     public void LogIn(string userId, string profile, DateTimeOffset at, TimeSpan? duration, bool emcc = false)
     {
@@ -56,12 +59,14 @@ public sealed class ExtensionMobilityDynamic
         CurrentProfile = profile;
         LoginTime = at;
         LoginDuration = duration;
+        ExpiresAt = duration is { } d ? at + d : null;
         IsEmcc = emcc;
+        LastChanged = at;
         Version++;
     }
 
     /// <summary>Records a logout; the user becomes the last user.</summary>
-    public void LogOut()
+    public void LogOut(DateTimeOffset at)
     {
         if (!IsLoggedIn)
         {
@@ -73,9 +78,41 @@ public sealed class ExtensionMobilityDynamic
         CurrentProfile = null;
         LoginTime = null;
         LoginDuration = null;
+        ExpiresAt = null;
         IsEmcc = false;
+        LastChanged = at;
         Version++;
     }
+}
+
+/// <summary>What a phone is told to do.</summary>
+public enum DeviceEventKind
+{
+    /// <summary>Re-read the configuration and re-register (SIP NOTIFY Event: check-sync).</summary>
+    Restart,
+
+    /// <summary>Clear the call history (CiscoIPPhoneExecute Init:CallHistory).</summary>
+    ClearCallHistory,
+}
+
+/// <summary>
+/// A request to a phone, written in the same transaction as the change that caused it, so a crash cannot lose it;
+/// the SIP layer delivers it and marks it delivered.
+/// </summary>
+public sealed class DeviceEvent
+{
+    public long Id { get; set; }
+
+    public string DeviceName { get; set; } = "";
+
+    public DeviceEventKind Kind { get; set; }
+
+    /// <summary>Why (login, logout, auto logout, expiry ...).</summary>
+    public string Reason { get; set; } = "";
+
+    public DateTimeOffset Time { get; set; }
+
+    public DateTimeOffset? Delivered { get; set; }
 }
 
 /// <summary>Failed-attempt state of one credential (a user's PIN or password) for the credential policy's lockout.</summary>

@@ -235,6 +235,22 @@ internal static class AdminApiEndpoints
             return Results.Ok(await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(ct));
         }).WithTags("Operations").WithName("Nodes").Produces<List<ClusterNode>>();
 
+        // RTMT's Extension Mobility object: Requests In Progress, Requests Throttled, and the rest.
+        api.MapGet("/counters/extensionMobility", (Cluster.ExtensionMobility.EmCounters counters) => Results.Ok(counters.Snapshot()))
+            .WithTags("Operations").WithName("ExtensionMobilityCounters").Produces<Cluster.ExtensionMobility.EmCounterSnapshot>();
+
+        api.MapGet("/deviceEvents", async (IEmxDbContextFactory contexts, string? device, int? limit, CancellationToken ct) =>
+        {
+            await using var db = contexts.Create();
+            var query = db.DeviceEvents.AsNoTracking();
+            if (device is not null)
+            {
+                query = query.Where(e => e.DeviceName == device);
+            }
+
+            return Results.Ok(await query.OrderByDescending(e => e.Id).Take(Math.Clamp(limit ?? 100, 1, MaxPageSize)).ToListAsync(ct));
+        }).WithTags("Operations").WithName("DeviceEvents").Produces<List<DeviceEvent>>();
+
         // Seed task flow step 1: Generate a Phone Feature List (Cisco Unified Reporting > Unified CM Phone Feature List).
         api.MapGet("/reports/phoneFeatureList", async (IEmxDbContextFactory contexts, string? feature, CancellationToken ct) =>
         {

@@ -51,6 +51,16 @@ CREATE TABLE "CredentialLockouts" (
 );
 
 
+CREATE TABLE "DeviceEvents" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_DeviceEvents" PRIMARY KEY AUTOINCREMENT,
+    "DeviceName" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "Time" INTEGER NOT NULL,
+    "Delivered" INTEGER NULL
+);
+
+
 CREATE TABLE "DevicePools" (
     "Name" TEXT NOT NULL CONSTRAINT "PK_DevicePools" PRIMARY KEY,
     "Region" TEXT NULL,
@@ -181,6 +191,8 @@ CREATE TABLE "ExtensionMobilityDynamics" (
     "LoginDuration" INTEGER NULL,
     "LastUserId" TEXT NULL,
     "IsEmcc" INTEGER NOT NULL,
+    "ExpiresAt" INTEGER NULL,
+    "LastChanged" INTEGER NULL,
     "Version" INTEGER NOT NULL
 );
 
@@ -398,6 +410,9 @@ CREATE TABLE "SipTrunks" (
 CREATE INDEX "IX_AuditLog_Time" ON "AuditLog" ("Time");
 
 
+CREATE INDEX "IX_DeviceEvents_DeviceName_Delivered" ON "DeviceEvents" ("DeviceName", "Delivered");
+
+
 CREATE INDEX "IX_DirectoryNumbers_Dn_Partition" ON "DirectoryNumbers" ("Dn", "Partition");
 
 
@@ -414,6 +429,9 @@ CREATE INDEX "IX_EmccSessions_UserId" ON "EmccSessions" ("UserId");
 
 
 CREATE INDEX "IX_ExtensionMobilityDynamics_CurrentUserId" ON "ExtensionMobilityDynamics" ("CurrentUserId");
+
+
+CREATE INDEX "IX_ExtensionMobilityDynamics_ExpiresAt" ON "ExtensionMobilityDynamics" ("ExpiresAt");
 
 
 CREATE INDEX "IX_Registrations_Aor_Partition" ON "Registrations" ("Aor", "Partition");
