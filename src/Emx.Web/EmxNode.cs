@@ -49,7 +49,7 @@ public sealed class EmxNode : IAsyncDisposable
     /// errors instead of a node when the configuration or its provisioning is invalid (nothing is written then).
     /// </summary>
     public static async Task<(EmxNode? Node, IReadOnlyList<ConfigError> Errors)> StartAsync(
-        EmxConfigFile config, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
+        EmxConfigFile config, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = NodeStartup.ValidateConfigFile(config);
@@ -58,7 +58,7 @@ public sealed class EmxNode : IAsyncDisposable
             return (null, errors);
         }
 
-        var app = Build(config, logging);
+        var app = Build(config, logging, overrides);
         var startup = app.Services.GetRequiredService<NodeStartup>();
         var (initErrors, notice) = await startup.InitializeAsync(config, cancellationToken);
         if (initErrors.Count > 0)
@@ -71,7 +71,7 @@ public sealed class EmxNode : IAsyncDisposable
         return (new EmxNode(app, config, notice), []);
     }
 
-    private static WebApplication Build(EmxConfigFile config, Action<ILoggingBuilder>? logging)
+    private static WebApplication Build(EmxConfigFile config, Action<ILoggingBuilder>? logging, Action<IServiceCollection>? overrides)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "emx", EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -127,6 +127,8 @@ public sealed class EmxNode : IAsyncDisposable
             o.SerializerOptions.UnmappedMemberHandling = ConfigSerializer.Json.UnmappedMemberHandling;
         });
 
+        // Embedders and tests may replace services (for example the TimeProvider) after the defaults are registered.
+        overrides?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
