@@ -645,4 +645,36 @@ public sealed class EmAppTests
         Assert.All(responses, r => Assert.Equal(wrongPin.Bytes, r.Bytes));
         Assert.Null((await lab.StateAsync(Phone1))?.CurrentUserId);
     }
+
+    [Fact]
+    public async Task Login_ThroughAProxyWhileProxiesAreRefused_Shows30AndTheDirectRequestWorks()
+    {
+        await using var lab = await StartAsync(doc => EmParameters(doc, p =>
+        {
+            p.ValidateIpAddress = true;
+            p.AllowProxy = false;
+        }));
+        using var client = new HttpClient { BaseAddress = lab.Node.HttpUrl };
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, $"/emapp/EMAppServlet?device={Phone1}&userid=alice&seq={AlicePin}");
+        proxied.Headers.Via.ParseAdd("1.1 proxy.example");
+
+        using var response = await client.SendAsync(proxied, Ct);
+        var direct = await lab.EmAppAsync($"device={Phone1}&userid=alice&seq={AlicePin}");
+
+        Assert.Equal(Error("Login is unavailable(30)"), await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(LoginSucceeded("alice is logged in with profile alice-8845."), direct.Text);
+    }
+
+    [Fact]
+    public async Task Landing_HostHeaderTooLongForTheUrlLimit_PointsAtTheLocalEndpoint()
+    {
+        await using var lab = await StartAsync();
+        using var client = new HttpClient { BaseAddress = lab.Node.HttpUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/emapp/EMAppServlet?device=" + Phone1);
+        request.Headers.Host = new string('h', 200) + ".example";
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(LoginForm(lab, "device=" + Phone1), await response.Content.ReadAsStringAsync(Ct));
+    }
 }
