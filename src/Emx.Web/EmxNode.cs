@@ -9,9 +9,8 @@ using Emx.Web.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,11 +20,14 @@ namespace Emx.Web;
 /// <summary>A running node: its web host and where it listens.</summary>
 public sealed class EmxNode : IAsyncDisposable
 {
+    private readonly NodeListeners _listeners;
+
     private EmxNode(WebApplication app, EmxConfigFile config, StartupNotice? notice)
     {
         App = app;
         Config = config;
         Notice = notice;
+        _listeners = app.Services.GetRequiredService<NodeListeners>();
     }
 
     /// <summary>The web application (admin API, health, and the Cisco-facing endpoints as they are added).</summary>
@@ -37,8 +39,11 @@ public sealed class EmxNode : IAsyncDisposable
     /// <summary>A message for the operator from first start (generated admin password), or null.</summary>
     public StartupNotice? Notice { get; }
 
-    /// <summary>The HTTP base URL (admin API, health).</summary>
-    public Uri HttpUrl => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    /// <summary>The HTTP base URL (admin API, health, EM API, EMApp), with the port actually bound.</summary>
+    public Uri HttpUrl => NodeListeners.Url(_listeners.Http);
+
+    /// <summary>The config port's base URL (phone configuration files, <c>SEP&lt;MAC&gt;.cnf.xml</c>), with the port actually bound.</summary>
+    public Uri ConfigUrl => NodeListeners.Url(_listeners.Config);
 
     /// <summary>Version of emx.</summary>
     public static string Version { get; } =
@@ -80,16 +85,25 @@ public sealed class EmxNode : IAsyncDisposable
             logging(builder.Logging);
         }
 
+        // EMApp requests carry the PIN in the query string (seq=, Cisco's design): the request lines ASP.NET logs at
+        // Information must never be written, whatever level the host asks for.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         var address = IPAddress.Parse(config.Node.Address);
+        var listeners = new NodeListeners();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = ConfigSerializer.MaxDocumentBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Listen(address, config.Node.Ports.Http);
+            kestrel.Listen(address, config.Node.Ports.Http, o => listeners.Http = o);
+
+            // Phone configuration files only (CUCM's HTTP port 6970); see the branch below.
+            kestrel.Listen(address, config.Node.Ports.Config, o => listeners.Config = o);
         });
 
         var services = builder.Services;
+        services.AddSingleton(listeners);
 
         // The process (emx serve / emx lab) owns SIGINT/SIGTERM and stops every node it runs; ASP.NET's
         // ConsoleLifetime would otherwise swallow the signal for one host and leave the process running.
@@ -106,6 +120,9 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.ExtensionMobilityService>();
         services.AddSingleton<Cluster.ExtensionMobility.AutoLogoutService>();
         services.AddHostedService(sp => sp.GetRequiredService<Cluster.ExtensionMobility.AutoLogoutService>());
+        services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
+        services.AddSingleton<Cisco.EmAppSessions>();
+        services.AddSingleton<Cisco.EmAppFlow>();
         services.AddProblemDetails();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -132,12 +149,17 @@ public sealed class EmxNode : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The config port serves phone configuration files and nothing else; no other route answers there, and the
+        // configuration files are not routes of the HTTP port.
+        app.MapWhen(listeners.IsConfigPort, branch => branch.Run(Cisco.PhoneConfigEndpoints.HandleAsync));
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         HealthEndpoints.Map(app);
         AdminApiEndpoints.Map(app);
         Cisco.EmServiceEndpoints.Map(app);
+        Cisco.EmAppEndpoints.Map(app);
         return app;
     }
 
@@ -149,6 +171,22 @@ public sealed class EmxNode : IAsyncDisposable
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>The node's Kestrel listeners; after start each holds the endpoint actually bound (port 0 picks a free port).</summary>
+internal sealed class NodeListeners
+{
+    public ListenOptions? Http { get; set; }
+
+    public ListenOptions? Config { get; set; }
+
+    /// <summary>Whether a request arrived on the config port.</summary>
+    public bool IsConfigPort(HttpContext http) =>
+        Config?.IPEndPoint is { } config && http.Connection.LocalPort == config.Port && config.Port != Http?.IPEndPoint?.Port;
+
+    /// <summary>The base URL of a listener.</summary>
+    public static Uri Url(ListenOptions? listener) =>
+        listener?.IPEndPoint is { } endPoint ? new Uri("http://" + endPoint + "/") : throw new InvalidOperationException("The node is not listening.");
 }
 
 /// <summary>A host lifetime that leaves process signals to the owner of the process.</summary>

@@ -214,6 +214,49 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
         }
     }
 
+    /// <summary>
+    /// Stores an end user's new PIN (a new salted hash), clears "User Must Change at Next Login" for the PIN and the
+    /// PIN's failed attempts, and audits the change, in one transaction. The caller has checked the PIN against the
+    /// credential policy. Returns false when the user no longer exists.
+    /// </summary>
+    public async Task<bool> ChangePinAsync(string userId, string newPin, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(newPin);
+        var hash = SecretHasher.HashPin(newPin);
+        await WriteLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = contexts.Create();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var user = await db.Config<EndUser>().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken);
+            if (user is null)
+            {
+                return false;
+            }
+
+            user.PinHash = hash;
+            user.PinMustChangeAtNextLogin = false;
+            await db.CredentialLockouts.Where(l => l.UserId == userId && l.Credential == "pin").ExecuteDeleteAsync(cancellationToken);
+            db.AuditLog.Add(new AuditEntry
+            {
+                Time = time.GetUtcNow(),
+                Actor = actor,
+                Action = "change pin",
+                Target = ConfigKinds.EndUsers.Name,
+                Key = userId,
+                Detail = "PIN changed by the user; User Must Change at Next Login cleared",
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
+    }
+
     private static async Task<List<ConfigError>> SettingsReferencesAsync(EmxDbContext db, ConfigKind kind, string key, CancellationToken cancellationToken)
     {
         var errors = new List<ConfigError>();

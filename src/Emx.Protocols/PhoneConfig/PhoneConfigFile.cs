@@ -146,6 +146,9 @@ public sealed record SipProfileSettings
     /// <summary><c>sipLines/line</c>, in button order.</summary>
     public ValueList<SipLine> Lines { get; init; } = [];
 
+    /// <summary>Speed dial buttons, written in <c>sipLines</c> after the lines.</summary>
+    public ValueList<SipSpeedDial> SpeedDials { get; init; } = [];
+
     /// <summary><c>voipControlPort</c>; omitted when null.</summary>
     public int? VoipControlPort { get; init; }
 
@@ -207,6 +210,28 @@ public sealed record SipLine
             .Append(", AuthPassword = ***");
         return true;
     }
+}
+
+/// <summary>
+/// A speed dial button in <c>sipLines</c>: <c>line button="N"</c> with <c>featureID</c> 2, <c>featureLabel</c>,
+/// <c>speedDialNumber</c> and <c>speedDialIndex</c> (the shape CUCM-generated SIP configuration files use).
+/// </summary>
+public sealed record SipSpeedDial
+{
+    /// <summary>The feature ID of a speed dial button.</summary>
+    public const int SpeedDialFeatureId = 2;
+
+    /// <summary>The <c>button</c> attribute (1-based; after the line buttons).</summary>
+    public required int Button { get; init; }
+
+    /// <summary><c>speedDialNumber</c>: the number dialled.</summary>
+    public required string Number { get; init; }
+
+    /// <summary><c>featureLabel</c> (always written, empty when null).</summary>
+    public string? Label { get; init; }
+
+    /// <summary><c>speedDialIndex</c>: the speed dial's own position (1-based); omitted when null.</summary>
+    public int? Index { get; init; }
 }
 
 /// <summary><c>userLocale</c>.</summary>

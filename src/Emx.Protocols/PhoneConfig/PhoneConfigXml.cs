@@ -195,6 +195,16 @@ public static class PhoneConfigXml
                 .Close("line");
         }
 
+        foreach (var speedDial in sip.SpeedDials)
+        {
+            xml.Open("line", ("button", Int(speedDial.Button)))
+                .Leaf("featureID", Int(SipSpeedDial.SpeedDialFeatureId))
+                .Leaf("featureLabel", speedDial.Label)
+                .Leaf("speedDialNumber", speedDial.Number)
+                .OptionalLeaf("speedDialIndex", Int(speedDial.Index))
+                .Close("line");
+        }
+
         xml.Close("sipLines")
             .OptionalLeaf("voipControlPort", Int(sip.VoipControlPort))
             .OptionalLeaf("dialTemplate", sip.DialTemplate)
@@ -325,8 +335,28 @@ public static class PhoneConfigXml
             var proxies = OptionalElement(element, "sipProxies");
             var linesElement = OptionalElement(element, "sipLines");
             var lines = new List<SipLine>();
+            var speedDials = new List<SipSpeedDial>();
             foreach (var line in linesElement is null ? [] : XmlRead.Children(linesElement, "line"))
             {
+                if (OptionalText(line, "speedDialNumber") is { } number)
+                {
+                    var speedDialButton = Attribute(line, "button");
+                    if (speedDialButton is null)
+                    {
+                        Fail("A speed dial <line> needs the button attribute.");
+                        break;
+                    }
+
+                    speedDials.Add(new SipSpeedDial
+                    {
+                        Button = speedDialButton.Value,
+                        Number = number,
+                        Label = OptionalText(line, "featureLabel"),
+                        Index = OptionalInt(line, "speedDialIndex"),
+                    });
+                    continue;
+                }
+
                 var button = Attribute(line, "button");
                 var index = Attribute(line, "lineIndex");
                 if (button is null || index is null)
@@ -357,6 +387,7 @@ public static class PhoneConfigXml
             {
                 RegisterWithProxy = proxies is null ? true : OptionalBool(proxies, "registerWithProxy") ?? true,
                 Lines = ValueList.From(lines),
+                SpeedDials = ValueList.From(speedDials),
                 VoipControlPort = OptionalInt(element, "voipControlPort"),
                 DialTemplate = OptionalText(element, "dialTemplate"),
             };
