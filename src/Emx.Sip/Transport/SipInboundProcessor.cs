@@ -65,8 +65,15 @@ internal sealed class SipInboundProcessor
             return new SipInboundResult(null, null, null, SipTransportEventKind.MalformedDropped, error.ToString());
         }
 
-        return new SipInboundResult(
-            null, SipMessageWriter.ToBytes(response), ErrorReplyTarget(response.TopVia, remote), SipTransportEventKind.MalformedAnswered, error.ToString());
+        // The response copies Via, From, To, Call-ID and CSeq verbatim; if one of those is what was malformed,
+        // the answer would be just as malformed and match nothing at the client. Never send what we cannot parse.
+        var bytes = SipMessageWriter.ToBytes(response);
+        if (!SipMessageParser.TryParse(bytes, SipParserOptions.Default, out _, out var answerError))
+        {
+            return new SipInboundResult(null, null, null, SipTransportEventKind.MalformedDropped, error + " (no valid answer: " + answerError.ReasonPhrase + ")");
+        }
+
+        return new SipInboundResult(null, bytes, ErrorReplyTarget(response.TopVia, remote), SipTransportEventKind.MalformedAnswered, error.ToString());
     }
 
     /// <summary>
