@@ -60,6 +60,8 @@ internal sealed class SipTcpConnection : IDisposable
             return;
         }
 
+        // Leave the table first: whoever learns of the failure below must not find this connection still listed.
+        _owner.Remove(this);
         _closing.Cancel();
         _idleTimer?.Dispose();
         _outbox.Writer.TryComplete();
@@ -82,7 +84,6 @@ internal sealed class SipTcpConnection : IDisposable
         }
 
         _socket.Dispose();
-        _owner.Remove(this);
         _owner.Report(SipTransportEventKind.ConnectionClosed, Remote, Id, reason);
     }
 

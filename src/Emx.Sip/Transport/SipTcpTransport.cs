@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Emx.Sip.Messages;
 using Emx.Sip.Parsing;
 
 namespace Emx.Sip.Transport;
@@ -213,9 +214,21 @@ public sealed class SipTcpTransport : ISipTransport
         var headerEnd = buffered.IndexOf("\r\n\r\n"u8);
         var head = headerEnd >= 0 ? buffered[..(headerEnd + 4)] : buffered;
         var recovered = error;
-        if (!error.IsResponse && !SipMessageParser.TryParse(head, _options.Parser, out _, out var reparsed) && !reparsed.IsResponse)
+        if (!error.IsResponse)
         {
-            recovered = new SipParseError(error.Kind, error.ReasonPhrase, isResponse: false, reparsed.Method, reparsed.Headers, error.HeaderName);
+            // The header section alone may parse (a request that only lacks Content-Length, say) or fail with
+            // what it could recover; either way its Via, From, To, Call-ID and CSeq can build the answer.
+            if (SipMessageParser.TryParse(head, _options.Parser, out var message, out var reparsed))
+            {
+                if (message is SipRequest request)
+                {
+                    recovered = new SipParseError(error.Kind, error.ReasonPhrase, isResponse: false, request.Method, [.. request.Headers], error.HeaderName);
+                }
+            }
+            else if (!reparsed.IsResponse)
+            {
+                recovered = new SipParseError(error.Kind, error.ReasonPhrase, isResponse: false, reparsed.Method, reparsed.Headers, error.HeaderName);
+            }
         }
 
         var result = _processor.Reject(recovered, connection.Remote);
