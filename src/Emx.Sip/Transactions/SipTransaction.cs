@@ -14,6 +14,8 @@ namespace Emx.Sip.Transactions;
 /// </remarks>
 public abstract class SipTransaction
 {
+    private static readonly int TimerCount = Enum.GetValues<SipTimer>().Length;
+
     private readonly Lock _gate = new();
     private readonly TimerHandle?[] _timers = new TimerHandle?[TimerCount];
     private readonly TaskCompletionSource<SipTransactionEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,8 +69,6 @@ public abstract class SipTransaction
         get => _state;
         set => _state = value;
     }
-
-    private static int TimerCount => Enum.GetValues<SipTimer>().Length;
 
     /// <summary>Ends the transaction at once (layer shutdown).</summary>
     internal void Abort()

@@ -78,8 +78,8 @@ internal sealed class SipInboundProcessor
 
     /// <summary>
     /// RFC 3261 §18.2.1: add <c>received</c> when the sent-by host is not the packet's source address; RFC 3581
-    /// §4: when <c>rport</c> is present without a value, fill in the source port, and add <c>received</c> even if
-    /// it equals sent-by.
+    /// §4: when <c>rport</c> is present, set it to the source port, and add <c>received</c> even if it equals
+    /// sent-by. A <c>received</c> or <c>rport</c> value sent by the peer is replaced.
     /// </summary>
     internal static void StampVia(SipRequest request, IPEndPoint source)
     {
@@ -89,8 +89,10 @@ internal sealed class SipInboundProcessor
             return;
         }
 
+        // A received parameter the peer wrote itself is overwritten with the truth: left alone it would steer
+        // responses to any address the peer likes (a reflection attack).
         var updated = via;
-        if (via.HasRPort || !HostIsAddress(via.Host, source.Address))
+        if (via.HasRPort || via.Parameters.Contains("received") || !HostIsAddress(via.Host, source.Address))
         {
             updated = updated.WithParameter("received", source.Address.ToString());
         }

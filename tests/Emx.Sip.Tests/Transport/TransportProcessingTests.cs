@@ -68,6 +68,30 @@ public sealed class TransportProcessingTests
     }
 
     [Fact]
+    public async Task Receive_ForgedReceivedAndRportValues_AreReplacedWithTheSource()
+    {
+        var (server, client, received, _) = Pair();
+
+        client.Send(Bytes(TransactionKit.RequestText(SipMethods.Options, sentBy: "127.0.0.2:5070", extraVia: ";received=192.0.2.66;rport=9")), ServerEndPoint);
+
+        var via = Assert.Single(received).Message.TopVia!;
+        Assert.Equal("127.0.0.2", via.Received);
+        Assert.Equal(5070, via.RPort);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Receive_ForgedReceivedWithoutRport_IsReplacedWithTheSource()
+    {
+        var (server, client, received, _) = Pair();
+
+        client.Send(Bytes(TransactionKit.RequestText(SipMethods.Options, sentBy: "127.0.0.2:5070", extraVia: ";received=192.0.2.66")), ServerEndPoint);
+
+        Assert.Equal("127.0.0.2", Assert.Single(received).Message.TopVia!.Received);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Receive_SecondViaValue_IsLeftAlone()
     {
         var (server, client, received, _) = Pair();
