@@ -1,1 +1,9 @@
+global using System.Net;
+global using System.Text;
+global using System.Text.Json;
+global using System.Text.Json.Nodes;
+global using Emx.Cluster.Configuration;
+global using Emx.Data;
+global using Emx.Domain.Configuration;
+global using Emx.Integration.Tests.Infrastructure;
 global using Xunit;
