@@ -148,6 +148,7 @@ public sealed class EmxNode : IAsyncDisposable
         overrides?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.Use(AdminApiEndpoints.BodyLimits);
         app.UseStatusCodePages();
 
         // The config port serves phone configuration files and nothing else; no other route answers there, and the

@@ -62,7 +62,7 @@ internal static class HealthEndpoints
                 ProductVersion = cluster.Version,
                 DatabaseProvider = config.Database.Provider.ToString().ToLowerInvariant(),
                 DatabaseReachable = reachable,
-                Services = Enum.GetValues<NodeService>().Select(s => new ServiceActivation(s.ToString(), config.Node.Services.Contains(s))).ToList(),
+                Services = Enum.GetValues<NodeService>().Select(s => new ServiceActivation(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), config.Node.Services.Contains(s))).ToList(),
             };
             return reachable ? Results.Ok(report) : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).WithName("Health").WithTags("Health").AllowAnonymous();

@@ -151,7 +151,6 @@ public static class EmxCli
     {
         var provider = new Option<DatabaseProvider>("--provider") { Description = "sqlite or postgres.", DefaultValueFactory = _ => DatabaseProvider.Sqlite };
         var command = new Command("schema", "Developers: print the schema script the current model produces (to write a migration).") { provider };
-        command.Hidden = true;
         command.SetAction(async (parse, _) =>
         {
             await stdout.WriteAsync(EmxDatabase.ModelScript(parse.GetValue(provider)));
@@ -162,7 +161,7 @@ public static class EmxCli
 
     private static Command DocsCommand(TextWriter stdout)
     {
-        var command = new Command("docs", "Developers: print docs/configuration.md, generated from the model.") { Hidden = true };
+        var command = new Command("docs", "Developers: print docs/configuration.md, generated from the model.");
         command.SetAction(async (_, _) =>
         {
             await stdout.WriteAsync(ConfigurationReference.Generate());

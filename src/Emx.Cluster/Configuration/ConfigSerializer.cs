@@ -28,6 +28,7 @@ public static class ConfigSerializer
         .WithEnumNamingConvention(CamelCaseNamingConvention.Instance)
         .WithTypeInspector(inner => new InputPropertiesInspector(inner))
         .WithNodeDeserializer(new BareNameDeserializer(), s => s.OnTop())
+        .WithNodeDeserializer(new EnumDeserializer(), s => s.OnTop())
         .WithDuplicateKeyChecking()
         .Build();
 
@@ -47,11 +48,21 @@ public static class ConfigSerializer
         {
             return Yaml.Deserialize<T>(text);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some malformed documents this way; the message itself says nothing useful.
+            errors.Add(new ConfigError("document", source, "", $"the document is not well-formed YAML ({ex.GetType().Name}); check indentation, quotes and brackets"));
+            return null;
+        }
         catch (YamlException ex)
         {
             var reason = ex.InnerException is { } inner && ex.Message.StartsWith("Exception during deserialization", StringComparison.Ordinal)
                 ? inner.Message
                 : ex.Message;
+            if (ex.InnerException is InvalidOperationException or FormatException or OverflowException && reason.StartsWith("Operation is not valid", StringComparison.Ordinal))
+            {
+                reason = "the document is not well-formed YAML here (check indentation, quotes and brackets)";
+            }
             errors.Add(new ConfigError("document", source, $"line {ex.Start.Line}, column {ex.Start.Column}", Clean(reason)));
             return null;
         }
@@ -118,6 +129,36 @@ public static class ConfigSerializer
         {
             var clr = type.GetProperty(char.ToUpperInvariant(yamlName[0]) + yamlName[1..], BindingFlags.Public | BindingFlags.Instance);
             return clr?.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always };
+        }
+    }
+
+    /// <summary>Reads enum values by name, case-insensitively, and says which values are allowed when one is not.</summary>
+    private sealed class EnumDeserializer : INodeDeserializer
+    {
+        public bool Deserialize(IParser reader, Type expectedType, Func<IParser, Type, object?> nestedObjectDeserializer, out object? value, ObjectDeserializer rootDeserializer)
+        {
+            var enumType = Nullable.GetUnderlyingType(expectedType) ?? expectedType;
+            if (!enumType.IsEnum || reader.Current is not Scalar scalar)
+            {
+                value = null;
+                return false;
+            }
+
+            reader.MoveNext();
+            if (scalar.Value.Length == 0 && enumType != expectedType)
+            {
+                value = null;
+                return true;
+            }
+
+            if (!long.TryParse(scalar.Value, out _) && Enum.TryParse(enumType, scalar.Value, ignoreCase: true, out var parsed))
+            {
+                value = parsed;
+                return true;
+            }
+
+            var allowed = string.Join(", ", Enum.GetNames(enumType).Select(n => n.All(char.IsUpper) ? n.ToLowerInvariant() : char.ToLowerInvariant(n[0]) + n[1..]));
+            throw new YamlException(scalar.Start, scalar.End, $"'{scalar.Value}' is not allowed here; use one of: {allowed}");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed record ApplyResult
 /// Applies provisioning documents and single-object changes: validate everything against the stored configuration,
 /// then write everything in one transaction (upsert by natural key), or nothing.
 /// </summary>
-public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, TimeProvider time, ILogger<ProvisioningService> logger, ExtensionMobility.SettingsCache? settingsCache = null)
+public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, TimeProvider time, ILogger<ProvisioningService> logger, ExtensionMobility.SettingsCache? settingsCache = null, Security.AdminCredentials? credentials = null)
 {
     // One writer of configuration at a time in this process; the database transaction covers other nodes.
     private static readonly SemaphoreSlim WriteLock = new(1, 1);
@@ -126,6 +126,7 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
 
             await transaction.CommitAsync(cancellationToken);
             settingsCache?.Invalidate();
+            credentials?.ForgetAll();
             LogApplied(logger, actor, created, updated, unchanged);
             return new ApplyResult { Errors = [], Created = created, Updated = updated, Unchanged = unchanged, EmccDevicesInserted = inserted };
         }
@@ -206,6 +207,8 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
             db.AuditLog.Add(new AuditEntry { Time = time.GetUtcNow(), Actor = actor, Action = "delete", Target = kind.Name, Key = key });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            settingsCache?.Invalidate();
+            credentials?.ForgetAll();
             return [];
         }
         finally

@@ -79,6 +79,8 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
         var ok = SecretHasher.Verify(password, hash ?? DummyHash.Value);
         if (account is null || hash is null || !ok)
         {
+            // A wrong password drops any cached verification, so a lockout it triggers applies at once.
+            Forget(userId);
             if (account is not null)
             {
                 await RecordFailureAsync(db, lockout, userId, "password", policy, now, cancellationToken);
@@ -129,8 +131,14 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
         return CredentialCheck.Rejected;
     }
 
-    /// <summary>Forgets cached verifications (after a password change).</summary>
+    /// <summary>Forgets a user's cached verification.</summary>
     public void Forget(string userId) => _verified.TryRemove(userId, out _);
+
+    /// <summary>
+    /// Forgets every cached verification: after any configuration change (a password, a group, a deleted account or
+    /// the credential policy may have changed), so the cache never outlives what it vouches for.
+    /// </summary>
+    public void ForgetAll() => _verified.Clear();
 
     private static async Task RecordFailureAsync(Data.EmxDbContext db, CredentialLockout? lockout, string userId, string credential, CredentialPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
     {

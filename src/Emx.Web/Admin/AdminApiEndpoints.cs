@@ -74,6 +74,7 @@ internal static class AdminApiEndpoints
 
         group.MapDelete("/{key}", async (string key, ProvisioningService provisioning, ClaimsPrincipal user, CancellationToken ct) =>
         {
+            key = NormalizeKey<T>(key);
             var errors = await provisioning.DeleteAsync(kind, key, Actor(user), ct);
             return errors switch
             {
@@ -132,6 +133,7 @@ internal static class AdminApiEndpoints
                 return Rejected(errors);
             }
 
+            key = NormalizeKey<T>(key);
             if (Normalized(item).Key != key)
             {
                 return Rejected([new ConfigError(kind.Name, key, KeyField(item), $"the body names '{item.Key}' but the URL names '{key}'; renaming is done by creating the new object and deleting the old")]);
@@ -303,8 +305,11 @@ internal static class AdminApiEndpoints
             return at < 0 ? null : await db.Set<T>().FindAsync([key[(at + 1)..], key[..at]], ct);
         }
 
-        return await db.Set<T>().FindAsync([typeof(T) == typeof(Phone) ? DeviceNames.Normalize(key) : key], ct);
+        return await db.Set<T>().FindAsync([NormalizeKey<T>(key)], ct);
     }
+
+    // Phone names are stored upper case (SEP + 12 hex); a lower-case name in a URL means the same phone.
+    private static string NormalizeKey<T>(string key) => typeof(T) == typeof(Phone) ? DeviceNames.Normalize(key) : key;
 
     private static T Normalized<T>(T item)
         where T : IConfigObject
@@ -352,6 +357,22 @@ internal static class AdminApiEndpoints
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(ct);
+    }
+
+    /// <summary>Turns Kestrel's refusal of a body (too large, malformed framing) into its own status, not a 500.</summary>
+    internal static async Task BodyLimits(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await next();
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = ex.StatusCode;
+            await Results.Problem(statusCode: ex.StatusCode, title: ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                detail: $"{ex.Message} Nothing was written.").ExecuteAsync(context);
+        }
     }
 
     private static string Actor(ClaimsPrincipal user) => "admin:" + (user.Identity?.Name ?? "?");

@@ -57,7 +57,7 @@ public sealed class ConfigFileAndCliTests
         var health = (await node.GetAsync("/health", node.Anonymous, Ct)).ShouldBe(HttpStatusCode.OK).Json;
         Assert.Equal("ClusterA", health.GetProperty("clusterId").GetString());
         Assert.Equal("cucm-a1", health.GetProperty("node").GetString());
-        Assert.Equal(["BulkProvisioning", "CallManager", "ExtensionMobility", "Tftp"],
+        Assert.Equal(["bulkProvisioning", "callManager", "extensionMobility", "tftp"],
             health.GetProperty("services").EnumerateArray().Where(s => s.GetProperty("activated").GetBoolean())
                 .Select(s => s.GetProperty("service").GetString()!).Order(StringComparer.Ordinal));
         var document = expected.Provision!;

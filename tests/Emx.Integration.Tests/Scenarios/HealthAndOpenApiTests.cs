@@ -29,12 +29,12 @@ public sealed class HealthAndOpenApiTests
         Assert.True(health.GetProperty("databaseReachable").GetBoolean(), response.Describe("the database must be reachable"));
         var services = health.GetProperty("services").EnumerateArray()
             .ToDictionary(s => s.GetProperty("service").GetString()!, s => s.GetProperty("activated").GetBoolean());
-        Assert.Equal(Enum.GetNames<NodeService>().Order(), services.Keys.Order());
-        Assert.True(services["CallManager"]);
-        Assert.True(services["ExtensionMobility"]);
-        Assert.False(services["Tftp"]);
-        Assert.False(services["BulkProvisioning"]);
-        Assert.False(services["Ils"]);
+        Assert.Equal(Enum.GetNames<NodeService>().Select(n => JsonNamingPolicy.CamelCase.ConvertName(n)).Order(StringComparer.Ordinal), services.Keys.Order(StringComparer.Ordinal));
+        Assert.True(services["callManager"]);
+        Assert.True(services["extensionMobility"]);
+        Assert.False(services["tftp"]);
+        Assert.False(services["bulkProvisioning"]);
+        Assert.False(services["ils"]);
     }
 
     [Fact]
