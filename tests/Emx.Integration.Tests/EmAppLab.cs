@@ -68,19 +68,19 @@ public sealed class EmAppLab : IAsyncDisposable
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Starts a node with the lab's provisioning, changed by <paramref name="customize"/> first.</summary>
-    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null)
+    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? overrides = null, DirectoryInfo? reuse = null)
     {
-        var directory = Directory.CreateTempSubdirectory("emx-emapp-");
+        var directory = reuse ?? Directory.CreateTempSubdirectory("emx-emapp-");
         var errors = new List<ConfigError>();
         var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "lab", "cluster-a.yaml"), Ct);
         var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, "cluster-a.yaml", errors);
         Assert.NotNull(config);
-        config.Node.Address = "127.0.0.1";
+        config.Node.Address = address;
         config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 5060 };
         config.Database = new DatabaseConfig { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "emx.db")}" };
         customize?.Invoke(config.Provision!);
         var logs = new CapturingLoggerProvider();
-        var (node, startErrors) = await EmxNode.StartAsync(config, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), Ct);
+        var (node, startErrors) = await EmxNode.StartAsync(config, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), Ct, overrides);
         Assert.True(node is not null, string.Join("\n", startErrors));
         return new EmAppLab(node, directory, logs);
     }
@@ -169,6 +169,12 @@ public sealed class EmAppLab : IAsyncDisposable
         }
     }
 
+    /// <summary>Keep the database directory on dispose (a restart test starts a second node on it).</summary>
+    public bool KeepData { get; set; }
+
+    /// <summary>The directory holding the node's database.</summary>
+    public DirectoryInfo DataDirectory => _directory;
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
@@ -176,6 +182,11 @@ public sealed class EmAppLab : IAsyncDisposable
         await Node.StopAsync(CancellationToken.None);
         await Node.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (KeepData)
+        {
+            return;
+        }
+
         try
         {
             _directory.Delete(recursive: true);

@@ -17,7 +17,8 @@ public enum CredentialCheck { Accepted, Rejected, LockedOut, NotAuthorized }
 /// <param name="UserId">The user id.</param>
 /// <param name="IsEndUser">An end user (true) or an application user (false).</param>
 /// <param name="Groups">Access control groups.</param>
-public sealed record VerifiedAccount(string UserId, bool IsEndUser, IReadOnlyList<string> Groups);
+/// <param name="MustChangePassword">"User Must Change at Next Login" is set on the password (end users).</param>
+public sealed record VerifiedAccount(string UserId, bool IsEndUser, IReadOnlyList<string> Groups, bool MustChangePassword = false);
 
 /// <summary>
 /// Verifies application-user passwords for the admin API: slow hash, a two-minute cache of verified credentials
@@ -71,7 +72,7 @@ public sealed partial class AdminCredentials(IEmxDbContextFactory contexts, Time
         }
         else if (endUsersToo && await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken) is { } end)
         {
-            account = new VerifiedAccount(end.UserId, true, end.Groups);
+            account = new VerifiedAccount(end.UserId, true, end.Groups, end.PasswordMustChangeAtNextLogin);
             hash = end.PasswordHash;
         }
 

@@ -387,6 +387,15 @@ internal sealed partial class EmAppFlow(
         if (!phone.EnableExtensionMobility || model?.Supports(PhoneFeature.ExtensionMobility) == false)
         {
             trace.Step(attempt.Context, "device", $"{device}: Extension Mobility is not enabled");
+
+            // Opening the service on such a phone is 22; finding the flag off when the user submits (it was switched
+            // off after the form was shown) is the Hoteling flag error, 20 (decision 0006).
+            if (attempt.Request.UserId is not null || attempt.Request.Pin is not null || attempt.Request.Token is not null)
+            {
+                var display = EmErrorCatalog.Get(EmServiceErrorCode.HotelingFlagError).PhoneDisplay(EmOperation.Login);
+                return new Screen(EmAppScreens.Error(display), "20 (Hoteling flag error): " + display);
+            }
+
             return Rejected(EmRejection.DeviceLogonDisabled, EmOperation.Login);
         }
 

@@ -79,12 +79,28 @@ internal static partial class EmServiceEndpoints
 
         // appEncryptedCertificate is CUCM-internal (EMApp to EMService with CCMSysUser); emx's EMApp calls the service
         // in-process, so an encrypted certificate from outside can never be verified.
-        var (check, account) = request.AppInfo.IsEncrypted
-            ? (CredentialCheck.Rejected, null)
-            : await credentials.CheckPasswordAsync(request.AppInfo.AppId, request.AppInfo.Certificate, endUsersToo: true, ct);
+        CredentialCheck check;
+        VerifiedAccount? account;
+        try
+        {
+            (check, account) = request.AppInfo.IsEncrypted
+                ? (CredentialCheck.Rejected, null)
+                : await credentials.CheckPasswordAsync(request.AppInfo.AppId, request.AppInfo.Certificate, endUsersToo: true, ct);
+        }
+        catch (DbException)
+        {
+            // Seed table 9, code 9: "information about a user cannot be retrieved either from the cache or database".
+            return EmApiResponseWriter.Failure(EmServiceErrorCode.DirectoryUserInfoError, $"Could not read the directory record of '{request.AppInfo.AppId}'");
+        }
+
         if (check != CredentialCheck.Accepted || account is null)
         {
             return EmApiResponseWriter.Failure(EmServiceErrorCode.InvalidAppUser, $"Could not authenticate '{request.AppInfo.AppId}'");
+        }
+
+        if (account.MustChangePassword)
+        {
+            return EmApiResponseWriter.Failure(EmServiceErrorCode.ChangePassword, $"'{account.UserId}' must change the password before using the EM API");
         }
 
         var context = new EmRequestContext
