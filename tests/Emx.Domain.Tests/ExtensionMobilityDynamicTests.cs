@@ -109,7 +109,7 @@ public sealed class ExtensionMobilityDynamicTests
     {
         var em = ExtensionMobilityDynamic.ForDevice(World.PhoneName);
 
-        Assert.Throws<InvalidOperationException>(em.LogOut);
+        Assert.Throws<InvalidOperationException>(() => em.LogOut(At));
         Assert.Equal(0, em.Version);
         Assert.Null(em.LastUserId);
     }
@@ -121,7 +121,7 @@ public sealed class ExtensionMobilityDynamicTests
         em.LogIn("alice", World.Profile, At, null);
         em.LogOut(At);
 
-        Assert.Throws<InvalidOperationException>(em.LogOut);
+        Assert.Throws<InvalidOperationException>(() => em.LogOut(At));
         Assert.Equal("alice", em.LastUserId);
         Assert.Equal(2, em.Version);
     }
