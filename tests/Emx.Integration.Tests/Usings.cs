@@ -1,1 +1,1 @@
-namespace Emx.Integration.Tests;
+global using Xunit;

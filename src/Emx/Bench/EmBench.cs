@@ -96,7 +96,7 @@ public static partial class EmBench
                 return ExitCodes.InvalidConfiguration;
             }
 
-            var run = new Run(options with { Url = url, AdminPassword = adminPassword, Provision = provision }, inProcess: node is not null, stderr);
+            var run = new Run(options with { Url = url, AdminPassword = adminPassword, Provision = provision }, inProcess: node is not null, dataDir?.FullName ?? Path.GetTempPath(), stderr);
             return await run.ExecuteAsync(stdout, cancellationToken);
         }
         catch (HttpRequestException ex)
@@ -161,9 +161,10 @@ public static partial class EmBench
         url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>One benchmark run against one node.</summary>
-    private sealed class Run(EmBenchOptions options, bool inProcess, TextWriter stderr)
+    private sealed class Run(EmBenchOptions options, bool inProcess, string storageDirectory, TextWriter stderr)
     {
         private readonly Uri _url = options.Url!;
+        private readonly Progress _progress = new();
 
         public async Task<int> ExecuteAsync(TextWriter stdout, CancellationToken ct)
         {
@@ -209,10 +210,12 @@ public static partial class EmBench
                 return ExitCodes.Failure;
             }
 
+            var fsyncBefore = FsyncProbe.Measure(storageDirectory);
             var before = await CountersAsync(admin, ct);
             var result = await LoadAsync(http, pairs, ct);
             var after = await CountersAsync(admin, ct);
-            var report = BuildReport(result, provisioning, before, after);
+            var fsyncAfter = FsyncProbe.Measure(storageDirectory);
+            var report = BuildReport(result, provisioning, before, after, new StorageReport(storageDirectory, fsyncBefore, fsyncAfter));
             await stdout.WriteAsync(options.Json ? JsonSerializer.Serialize(report, ReportJson) + Environment.NewLine : Text(report));
             await stdout.FlushAsync(ct);
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
@@ -486,7 +489,7 @@ public static partial class EmBench
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampler = SampleAsync(measureStart, measureEnd, stop.Token);
-            var tasks = clients.Select(c => Task.Run(() => ClientLoopAsync(http, c, measureStart, measureEnd, ct), CancellationToken.None)).ToArray();
+            var tasks = clients.Select(c => Task.Run(() => ClientLoopAsync(http, c, _progress, measureStart, measureEnd, ct), CancellationToken.None)).ToArray();
             var interrupted = false;
             try
             {
@@ -503,7 +506,7 @@ public static partial class EmBench
             return new LoadResult(clients, start, measureStart, Math.Min(measureEnd, finished), finished, samples, interrupted);
         }
 
-        private static async Task ClientLoopAsync(HttpClient http, Client client, long measureStart, long measureEnd, CancellationToken ct)
+        private static async Task ClientLoopAsync(HttpClient http, Client client, Progress progress, long measureStart, long measureEnd, CancellationToken ct)
         {
             var next = 0;
             while (Stopwatch.GetTimestamp() < measureEnd)
@@ -528,6 +531,7 @@ public static partial class EmBench
                 if (loggedOut && received >= measureStart && received < measureEnd)
                 {
                     client.CompletedPairs++;
+                    Interlocked.Increment(ref progress.Pairs);
                 }
             }
         }
@@ -543,17 +547,17 @@ public static partial class EmBench
                     await Task.Delay(wait, ct);
                 }
 
-                samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess));
+                samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess, Interlocked.Read(ref _progress.Pairs)));
                 while (Stopwatch.GetTimestamp() < measureEnd)
                 {
                     var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureEnd);
                     await Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), ct);
-                    samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess));
+                    samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess, Interlocked.Read(ref _progress.Pairs)));
                 }
             }
             catch (OperationCanceledException)
             {
-                samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess));
+                samples.Add(Sample.Take(measureStart, options.ServerPid, inProcess, Interlocked.Read(ref _progress.Pairs)));
             }
 
             return samples;
@@ -561,7 +565,7 @@ public static partial class EmBench
 
         // ---- The report ---------------------------------------------------------------------------------------
 
-        private EmBenchReport BuildReport(LoadResult result, ProvisioningReport? provisioning, JsonElement? countersBefore, JsonElement? countersAfter)
+        private EmBenchReport BuildReport(LoadResult result, ProvisioningReport? provisioning, JsonElement? countersBefore, JsonElement? countersAfter, StorageReport storage)
         {
             var login = new LatencyHistogram();
             var logout = new LatencyHistogram();
@@ -589,6 +593,10 @@ public static partial class EmBench
             var errorTotal = errors.Values.Sum();
             var pairsPerSecond = seconds > 0 ? pairs / seconds : 0;
             var p99 = all.Percentile(99) / 1000.0;
+            var intervals = result.Samples.Zip(result.Samples.Skip(1))
+                .Where(p => p.Second.Seconds - p.First.Seconds >= 0.5)
+                .Select(p => new[] { Math.Round(p.Second.Seconds, 1), Math.Round((p.Second.Pairs - p.First.Pairs) / (p.Second.Seconds - p.First.Seconds), 1) })
+                .ToList();
             var targetsMet = (options.TargetPairsPerSecond is not { } tp || pairsPerSecond >= tp) && (options.TargetP99Ms is not { } tl || p99 < tl);
 
             return new EmBenchReport
@@ -623,7 +631,10 @@ public static partial class EmBench
                     },
                     Errors = errorTotal,
                     ErrorsByCode = errors,
+                    SlowestSecondPairsPerSecond = intervals.Count > 0 ? intervals.Min(i => i[1]) : null,
+                    PairsPerSecondSamples = intervals,
                 },
+                Storage = storage,
                 Cpu = CpuReport.Of(first, last, window, options.ServerPid, inProcess),
                 Memory = MemoryReport.From(result.Samples, inProcess || options.ServerPid is not null),
                 ServerCounters = new CountersReport(countersBefore, countersAfter),
@@ -643,7 +654,7 @@ public static partial class EmBench
                 s.AppendLine(i, $"provisioning: {p.Seconds:0.0} s in {p.Documents} document(s): {p.Created} created, {p.Updated} updated, {p.Unchanged} unchanged; Maximum Concurrent Requests {p.MaximumConcurrentRequestsBefore} -> {p.MaximumConcurrentRequestsAfter}");
             }
 
-            s.AppendLine(i, $"throughput: {r.Results.PairsPerSecond:0.0} login+logout pairs/s, {r.Results.RequestsPerSecond:0.0} requests/s ({r.Results.Pairs} pairs, {r.Results.Requests} requests measured)");
+            s.AppendLine(i, $"throughput: {r.Results.PairsPerSecond:0.0} login+logout pairs/s, {r.Results.RequestsPerSecond:0.0} requests/s ({r.Results.Pairs} pairs, {r.Results.Requests} requests measured); slowest second {r.Results.SlowestSecondPairsPerSecond?.ToString("0.0", i) ?? "-"} pairs/s");
             s.AppendLine("latency (ms)     count      p50      p95      p99      max     mean");
             foreach (var (name, l) in r.Results.LatencyMs)
             {
@@ -651,6 +662,7 @@ public static partial class EmBench
             }
 
             s.AppendLine(i, $"errors: {r.Results.Errors}{(r.Results.Errors == 0 ? "" : " (" + string.Join(", ", r.Results.ErrorsByCode.Select(e => $"{e.Key}: {e.Value}")) + ")")} (whole run, warm-up included)");
+            s.AppendLine(i, $"storage: fsync of 16 KiB on {r.Storage.Directory}: before p50 {r.Storage.Before.P50Ms:0.00} ms, mean {r.Storage.Before.MeanMs:0.00}, p99 {r.Storage.Before.P99Ms:0.00}; after p50 {r.Storage.After.P50Ms:0.00} ms, mean {r.Storage.After.MeanMs:0.00}, p99 {r.Storage.After.P99Ms:0.00} (each durable commit waits for one)");
             if (r.Cpu.Server is { } server)
             {
                 s.AppendLine(i, $"cpu: {server.Label}: {server.Seconds:0.00} s ({server.PercentOfMachine:0.0} % of the machine)");
@@ -694,6 +706,14 @@ public static partial class EmBench
     private static partial Regex DeviceResult();
 
     private sealed record Pair(int Index, byte[] Login, byte[] Logout);
+
+    /// <summary>Pairs completed in the measured window so far, for the per-second throughput.</summary>
+    private sealed class Progress
+    {
+#pragma warning disable CA1051 // A field so clients can Interlocked.Increment it.
+        public long Pairs;
+#pragma warning restore CA1051
+    }
 
     /// <summary>One client's own pairs and what it measured (touched by its loop only).</summary>
     private sealed class Client(int number, Pair[] pairs)

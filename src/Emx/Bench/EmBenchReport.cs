@@ -24,6 +24,9 @@ public sealed record EmBenchReport
 
     public required CpuReport Cpu { get; init; }
 
+    /// <summary>How long the database's file system takes to make a write durable (fsync), before and after the load.</summary>
+    public required StorageReport Storage { get; init; }
+
     /// <summary>The node's memory; null when it cannot be read (a remote node without --server-pid).</summary>
     public MemoryReport? Memory { get; init; }
 
@@ -114,6 +117,12 @@ public sealed record ResultsReport
 
     /// <summary>"EM error N", "HTTP N", "timeout", "connection: ...".</summary>
     public required IReadOnlyDictionary<string, long> ErrorsByCode { get; init; }
+
+    /// <summary>The lowest pairs/s over one sampling interval (about a second) of the window: what was sustained.</summary>
+    public double? SlowestSecondPairsPerSecond { get; init; }
+
+    /// <summary>Seconds into the window and pairs/s over the interval ending there.</summary>
+    public required IReadOnlyList<double[]> PairsPerSecondSamples { get; init; }
 }
 
 /// <summary>Latency percentiles of one request type, in milliseconds.</summary>
@@ -211,20 +220,55 @@ public sealed record CountersReport(JsonElement? Before, JsonElement? After);
 /// <summary>The targets asked for and whether they were met.</summary>
 public sealed record TargetsReport(double? PairsPerSecond, double? P99Ms, bool Met);
 
-/// <summary>CPU and memory at one moment of the run.</summary>
-internal sealed record Sample(long Timestamp, double Seconds, bool InProcess, double OwnCpuSeconds, double? ServerCpuSeconds, long? ServerRssBytes, long? GcHeapBytes, long? Gen2)
+/// <summary>The storage's fsync latency where the database lives (in-process) or in the temporary directory (remote).</summary>
+public sealed record StorageReport(string Directory, FsyncReport Before, FsyncReport After);
+
+/// <summary>fsync latency of 16 KiB appended writes, in milliseconds.</summary>
+public sealed record FsyncReport(int Count, double P50Ms, double MeanMs, double P99Ms, double MaxMs);
+
+/// <summary>Measures how long the file system takes to make a small write durable: the floor of a durable commit.</summary>
+internal static class FsyncProbe
 {
-    public static Sample Take(long measureStart, int? serverPid, bool inProcess)
+    public static FsyncReport Measure(string directory, int count = 200)
+    {
+        var path = Path.Combine(directory, $"emx-bench-fsync-{Environment.ProcessId}.tmp");
+        var latencies = new double[count];
+        var block = new byte[16 * 1024];
+        try
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+            for (var i = 0; i < count; i++)
+            {
+                file.Write(block);
+                var started = Stopwatch.GetTimestamp();
+                file.Flush(flushToDisk: true);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Array.Sort(latencies);
+        return new FsyncReport(count, Math.Round(latencies[count / 2], 3), Math.Round(latencies.Average(), 3), Math.Round(latencies[(int)(count * 0.99)], 3), Math.Round(latencies[^1], 3));
+    }
+}
+
+/// <summary>CPU and memory at one moment of the run.</summary>
+internal sealed record Sample(long Timestamp, double Seconds, bool InProcess, double OwnCpuSeconds, double? ServerCpuSeconds, long? ServerRssBytes, long? GcHeapBytes, long? Gen2, long Pairs)
+{
+    public static Sample Take(long measureStart, int? serverPid, bool inProcess, long pairs)
     {
         var now = Stopwatch.GetTimestamp();
         var own = Environment.CpuUsage.TotalTime.TotalSeconds;
         if (inProcess)
         {
-            return new Sample(now, Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds, true, own, own, Environment.WorkingSet, GC.GetTotalMemory(false), GC.CollectionCount(2));
+            return new Sample(now, Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds, true, own, own, Environment.WorkingSet, GC.GetTotalMemory(false), GC.CollectionCount(2), pairs);
         }
 
         var (cpu, rss) = serverPid is { } pid ? ReadProc(pid) : (null, null);
-        return new Sample(now, Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds, false, own, cpu, rss, null, null);
+        return new Sample(now, Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds, false, own, cpu, rss, null, null, pairs);
     }
 
     /// <summary>utime+stime (fields 14, 15, in clock ticks of 1/100 s) and rss (field 24, pages) of /proc/PID/stat.</summary>

@@ -107,7 +107,7 @@ public sealed class LatencyHistogram
         }
 
         var shift = (index / SubBuckets) - 1;
-        var sub = index - (SubBuckets * shift);
+        long sub = index - (SubBuckets * shift);
         return ((sub + 1) << shift) - 1;
     }
 }
