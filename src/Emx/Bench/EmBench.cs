@@ -662,7 +662,7 @@ public static partial class EmBench
             }
 
             s.AppendLine(i, $"errors: {r.Results.Errors}{(r.Results.Errors == 0 ? "" : " (" + string.Join(", ", r.Results.ErrorsByCode.Select(e => $"{e.Key}: {e.Value}")) + ")")} (whole run, warm-up included)");
-            s.AppendLine(i, $"storage: fsync of 16 KiB on {r.Storage.Directory}: before p50 {r.Storage.Before.P50Ms:0.00} ms, mean {r.Storage.Before.MeanMs:0.00}, p99 {r.Storage.Before.P99Ms:0.00}; after p50 {r.Storage.After.P50Ms:0.00} ms, mean {r.Storage.After.MeanMs:0.00}, p99 {r.Storage.After.P99Ms:0.00} (each durable commit waits for one)");
+            s.AppendLine(i, $"storage: fsync of 16 KiB rewritten in a 4 MiB file on {r.Storage.Directory}: before p50 {r.Storage.Before.P50Ms:0.00} ms, mean {r.Storage.Before.MeanMs:0.00}, p99 {r.Storage.Before.P99Ms:0.00}; after p50 {r.Storage.After.P50Ms:0.00} ms, mean {r.Storage.After.MeanMs:0.00}, p99 {r.Storage.After.P99Ms:0.00} (each durable commit waits for one)");
             if (r.Cpu.Server is { } server)
             {
                 s.AppendLine(i, $"cpu: {server.Label}: {server.Seconds:0.00} s ({server.PercentOfMachine:0.0} % of the machine)");

@@ -223,7 +223,7 @@ public sealed record TargetsReport(double? PairsPerSecond, double? P99Ms, bool M
 /// <summary>The storage's fsync latency where the database lives (in-process) or in the temporary directory (remote).</summary>
 public sealed record StorageReport(string Directory, FsyncReport Before, FsyncReport After);
 
-/// <summary>fsync latency of 16 KiB appended writes, in milliseconds.</summary>
+/// <summary>fsync latency of 16 KiB written over a preallocated 4 MiB file (as a reused WAL is), in milliseconds.</summary>
 public sealed record FsyncReport(int Count, double P50Ms, double MeanMs, double P99Ms, double MaxMs);
 
 /// <summary>Measures how long the file system takes to make a small write durable: the floor of a durable commit.</summary>
@@ -234,11 +234,16 @@ internal static class FsyncProbe
         var path = Path.Combine(directory, $"emx-bench-fsync-{Environment.ProcessId}.tmp");
         var latencies = new double[count];
         var block = new byte[16 * 1024];
+        const int FileBytes = 4 * 1024 * 1024;
         try
         {
+            // Like a reused WAL: overwrite within a file whose size does not change, so only the data is flushed.
             using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+            file.Write(new byte[FileBytes]);
+            file.Flush(flushToDisk: true);
             for (var i = 0; i < count; i++)
             {
+                file.Position = (long)i * block.Length % FileBytes;
                 file.Write(block);
                 var started = Stopwatch.GetTimestamp();
                 file.Flush(flushToDisk: true);
