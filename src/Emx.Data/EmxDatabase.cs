@@ -185,7 +185,7 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (eventData.Context is { } context && _gate.Wait(BypassAfter))
+        if (eventData.Context is { } context && !_holders.ContainsKey(context) && _gate.Wait(BypassAfter))
         {
             _holders[context] = true;
         }
@@ -195,7 +195,8 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && await _gate.WaitAsync(BypassAfter, cancellationToken).ConfigureAwait(false))
+        // A context already holding the gate (its previous transaction ended unseen) keeps it rather than wait on itself.
+        if (eventData.Context is { } context && !_holders.ContainsKey(context) && await _gate.WaitAsync(BypassAfter, cancellationToken).ConfigureAwait(false))
         {
             _holders[context] = true;
         }
