@@ -13,14 +13,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Emx.Cluster;
 
-/// <summary>Creates contexts for one database.</summary>
+/// <summary>Creates contexts for one database, from a pool (see <see cref="EmxDatabase.CreatePool"/>).</summary>
 public sealed class EmxDbContextFactory(DatabaseConfig config) : IEmxDbContextFactory
 {
+    private readonly Lazy<Func<EmxDbContext>> _pool = new(() => EmxDatabase.CreatePool(config.Provider, config.ConnectionString));
+
     /// <summary>The database this factory opens.</summary>
     public DatabaseConfig Config { get; } = config;
 
     /// <inheritdoc />
-    public EmxDbContext Create() => EmxDatabase.CreateContext(Config.Provider, Config.ConnectionString);
+    public EmxDbContext Create() => _pool.Value();
 }
 
 /// <summary>What the node printed at first start that the operator must see once (a generated admin password).</summary>

@@ -36,6 +36,7 @@ public static class EmxCli
         root.Subcommands.Add(ServeCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(LabCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
+        root.Subcommands.Add(BenchCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(VersionCommand(stdout));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -135,6 +136,75 @@ public static class EmxCli
         });
         return command;
     }
+
+    private static Command BenchCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
+    {
+        var url = UrlOption("A running node's HTTP base URL (loopback). Absent: an in-process node on 127.0.0.1 with a temporary SQLite database, provisioned for the run.");
+        var phones = new Option<int>("--phones") { Description = "Phones, and as many end users with one device profile each.", DefaultValueFactory = _ => 1000 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients, each looping login then logout over its own phones on a keep-alive connection.", DefaultValueFactory = _ => 32 };
+        var duration = new Option<double>("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 60 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
+        var adminUser = new Option<string>("--admin-user") { Description = "Administrator user id (provisioning, settings, counters).", DefaultValueFactory = _ => "admin" };
+        var adminPassword = new Option<string?>("--admin-password") { Description = "Administrator password of a --url node (prefer the EMX_ADMIN_PASSWORD environment variable)." };
+        var provision = new Option<bool>("--provision") { Description = "Create the phones, users, device profiles, an EM-enabled model and the EM API proxy application user, and raise Maximum Concurrent Requests to 100 (idempotent; implied without --url)." };
+        var serverPid = new Option<int?>("--server-pid") { Description = "Process id of the --url node on this machine, to report its CPU time and RSS (/proc)." };
+        var targetPairs = new Option<double?>("--target-pairs-per-second") { Description = "Exit code 1 when fewer login+logout pairs per second are sustained." };
+        var targetP99 = new Option<double?>("--target-p99-ms") { Description = "Exit code 1 when the p99 request latency is not below this (ms)." };
+        var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --url that is not a loopback address.", Hidden = true };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var em = new Command("em", "Load the EM API (/emservice/EMServiceServlet) with logins and logouts and report throughput, latency percentiles, errors, CPU and memory. Exit code 0 only with zero errors and the targets met.")
+        {
+            url, phones, clients, duration, warmup, adminUser, adminPassword, provision, serverPid, targetPairs, targetP99, allowRemote, json,
+        };
+        em.SetAction(async (parse, ct) =>
+        {
+            var options = new Bench.EmBenchOptions
+            {
+                Url = parse.GetValue(url),
+                Phones = parse.GetValue(phones),
+                Clients = parse.GetValue(clients),
+                DurationSeconds = parse.GetValue(duration),
+                WarmupSeconds = parse.GetValue(warmup),
+                AdminUser = parse.GetValue(adminUser)!,
+                AdminPassword = parse.GetValue(adminPassword) ?? Environment.GetEnvironmentVariable("EMX_ADMIN_PASSWORD"),
+                Provision = parse.GetValue(provision),
+                ServerPid = parse.GetValue(serverPid),
+                TargetPairsPerSecond = parse.GetValue(targetPairs),
+                TargetP99Ms = parse.GetValue(targetP99),
+                AllowNonLoopback = parse.GetValue(allowRemote),
+                Json = parse.GetValue(json),
+            };
+
+            // Ctrl-C and SIGTERM stop the load early; the partial results are still reported.
+            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                signalled.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            return await Bench.EmBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
+        });
+        return new Command("bench", "Benchmarks against a node (loopback only).") { em };
+    }
+
+    private static Option<Uri> UrlOption(string description) => new("--url", "-u")
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"--url '{text}' is not an http:// or https:// URL");
+            return null;
+        },
+    };
 
     private static Command VersionCommand(TextWriter stdout)
     {

@@ -158,6 +158,8 @@ public sealed partial class ExtensionMobilityService(
         LoginFacts facts;
         try
         {
+            // One connection for the whole login (reads, re-read, commit) instead of one open per query.
+            await db.Database.OpenConnectionAsync(cancellationToken);
             facts = await ReadLoginFactsAsync(db, command, parameters, cancellationToken);
         }
         catch (DbException ex)
@@ -301,6 +303,7 @@ public sealed partial class ExtensionMobilityService(
         ExtensionMobilityDynamic? state;
         try
         {
+            await db.Database.OpenConnectionAsync(cancellationToken);
             phone = await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == deviceName, cancellationToken);
             state = await db.ExtensionMobilityDynamics.FirstOrDefaultAsync(e => e.DeviceName == deviceName, cancellationToken);
         }
