@@ -468,15 +468,17 @@ public sealed class EmAppTests
     }
 
     [Fact]
-    public async Task Landing_EmDisabledOnThePhone_Shows22()
+    public async Task Landing_EmDisabledOnThePhone_Shows22AndASubmission20()
     {
         await using var lab = await StartAsync(doc => doc.Phones.Single(p => p.Name == Phone2).EnableExtensionMobility = false);
 
         var landing = await lab.EmAppAsync("device=" + Phone2);
         var submission = await lab.EmAppAsync($"device={Phone2}&userid=bob&seq={BobPin}");
 
+        // Seed table 9: 22 when "the services button is pressed on phone"; 20 (Hoteling flag error) when a login finds
+        // Enable Extension Mobility unchecked (decision 0006).
         Assert.Equal(Error("Login is unavailable(22)"), landing.Text);
-        Assert.Equal(Error("Login is unavailable(22)"), submission.Text);
+        Assert.Equal(Error("Login is unavailable(20)"), submission.Text);
     }
 
     [Fact]
