@@ -230,6 +230,11 @@ public static class EmxCli
                 await stdout.WriteLineAsync($"{config.Cluster?.Id ?? "cluster"} node {config.Node.Name} ({config.Database.Provider.ToString().ToLowerInvariant()}) started");
                 await stdout.WriteLineAsync($"  admin API  {url}api/v1/  (OpenAPI: {url}openapi/v1.json)");
                 await stdout.WriteLineAsync($"  health     {url}health");
+                if (node.SipEndPoint is { } sip)
+                {
+                    await stdout.WriteLineAsync($"  SIP        {sip} (UDP, TCP)");
+                }
+
                 if (node.Notice is { } notice)
                 {
                     await stdout.WriteLineAsync("  " + notice.Message.Replace("\n", "\n  ", StringComparison.Ordinal));
@@ -259,6 +264,12 @@ public static class EmxCli
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
             await stderr.WriteLineAsync($"emx: cannot listen: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            // The SIP listener (UDP/TCP node.ports.sip) could not bind.
+            await stderr.WriteLineAsync($"emx: cannot listen for SIP: {ex.Message}");
             return ExitCodes.Failure;
         }
         finally

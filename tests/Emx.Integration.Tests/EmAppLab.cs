@@ -76,7 +76,7 @@ public sealed class EmAppLab : IAsyncDisposable
         var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, "cluster-a.yaml", errors);
         Assert.NotNull(config);
         config.Node.Address = "127.0.0.1";
-        config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 5060 };
+        config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 0 };
         config.Database = new DatabaseConfig { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "emx.db")}" };
         customize?.Invoke(config.Provision!);
         var logs = new CapturingLoggerProvider();
