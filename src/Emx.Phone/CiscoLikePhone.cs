@@ -10,7 +10,7 @@ using Emx.Sip.Messages;
 using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 
-namespace Emx.Phone;
+namespace Emx.Phones;
 
 /// <summary>
 /// A Cisco-like SIP phone (reference 11): downloads <c>SEP&lt;MAC&gt;.cnf.xml</c> from its cluster's configuration

@@ -2,7 +2,7 @@ using System.Net;
 using Emx.Protocols;
 using Emx.Sip.Transport;
 
-namespace Emx.Phone;
+namespace Emx.Phones;
 
 /// <summary>What a <see cref="CiscoLikePhone"/> needs to boot: who it is and where its cluster is.</summary>
 public sealed class CiscoLikePhoneOptions

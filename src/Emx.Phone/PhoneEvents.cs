@@ -1,4 +1,4 @@
-namespace Emx.Phone;
+namespace Emx.Phones;
 
 /// <summary>The registration state of one line of the phone.</summary>
 /// <param name="Dn">The directory number (the line's name in the configuration file).</param>

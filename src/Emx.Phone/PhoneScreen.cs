@@ -1,6 +1,6 @@
 using Emx.Protocols.CiscoIpPhone;
 
-namespace Emx.Phone;
+namespace Emx.Phones;
 
 /// <summary>What kind of screen a service shows.</summary>
 public enum PhoneScreenKind

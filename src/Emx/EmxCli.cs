@@ -180,7 +180,7 @@ public static class EmxCli
                 return ExitCodes.InvalidConfiguration;
             }
 
-            var options = new Phone.CiscoLikePhoneOptions
+            var options = new Phones.CiscoLikePhoneOptions
             {
                 DeviceName = name,
                 Cluster = host,
@@ -189,14 +189,14 @@ public static class EmxCli
                 LocalAddress = local,
                 Transport = parse.GetValue(transport),
             };
-            await using var phone = new Phone.CiscoLikePhone(options);
+            await using var phone = new Phones.CiscoLikePhone(options);
             phone.Diagnostic += (_, e) => stderr.WriteLine("phone: " + e.Message);
             phone.Synced += (_, e) => stderr.WriteLine($"phone: synced #{e.SyncNumber} (versionStamp {e.VersionStamp}); registered: {string.Join(", ", e.RegisteredLines)}");
             try
             {
                 await phone.StartAsync(ct);
             }
-            catch (Phone.PhoneException ex)
+            catch (Phones.PhoneException ex)
             {
                 await stderr.WriteLineAsync("emx phone: " + ex.Message);
                 return ExitCodes.Unreachable;

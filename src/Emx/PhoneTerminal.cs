@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Emx.Phone;
+using Emx.Phones;
 
 namespace Emx;
 
