@@ -37,6 +37,17 @@ public sealed class SipTestClient : ISipTransactionUser, IAsyncDisposable
 
     public static SipTestClient Start(IPEndPoint server, SipTransportKind kind = SipTransportKind.Udp) => new(server, kind);
 
+    /// <summary>Sends the node's own check-sync NOTIFY from <paramref name="from"/> to a phone; returns the final status.</summary>
+    public static async Task<int> SendCheckSyncAsync(IPAddress from, IPEndPoint phone)
+    {
+        var user = new SipTestClient.NoRequests();
+        await using var layer = new SipTransactionLayer([new SipUdpTransport(new IPEndPoint(from, 0))], user);
+        layer.Start();
+        var notify = Cluster.CallControl.CheckSyncNotifier.CreateNotify(SipUri.CreateSip("1901", phone.Address.ToString(), phone.Port), "1901", layer.Transports[0]);
+        var transaction = layer.SendRequest(notify, new SipDestination(SipTransportKind.Udp, phone));
+        return (await transaction.FinalResponse.WaitAsync(EmAppLab.WaitLimit, TestContext.Current.CancellationToken)).StatusCode;
+    }
+
     /// <summary>A Contact value of this client for <paramref name="dn"/>, naming <paramref name="device"/>'s instance.</summary>
     public string Contact(string dn, string? device = EmAppLab.Phone1, string? expires = null, int? port = null) =>
         $"<sip:{dn}@127.0.0.1:{(port ?? LocalEndPoint.Port).ToString(CultureInfo.InvariantCulture)}>"
@@ -110,5 +121,18 @@ public sealed class SipTestClient : ISipTransactionUser, IAsyncDisposable
     {
         await _layer.DisposeAsync();
         _notified.Dispose();
+    }
+
+    private sealed class NoRequests : ISipTransactionUser
+    {
+        public void OnRequest(SipServerTransaction transaction) => transaction.SendResponse(transaction.CreateResponse(405));
+
+        public void OnAck(SipReceivedMessage ack)
+        {
+        }
+
+        public void OnStrayResponse(SipReceivedMessage response)
+        {
+        }
     }
 }
