@@ -60,6 +60,9 @@ public sealed class CiscoLikePhone : IAsyncDisposable
     /// <summary>Raised after the boot and after every re-sync, once the lines are registered (or refused).</summary>
     public event EventHandler<PhoneSyncedEventArgs>? Synced;
 
+    /// <summary>Raised after every REGISTER of a line is answered (registration, refresh, unregistration, refusal).</summary>
+    public event EventHandler<PhoneLine>? LineChanged;
+
     /// <summary>Raised for what the phone did or met (NOTIFY received, registration refused, errors).</summary>
     public event EventHandler<PhoneDiagnosticEventArgs>? Diagnostic;
 
@@ -458,6 +461,22 @@ public sealed class CiscoLikePhone : IAsyncDisposable
             return;
         }
 
+        var answered = line.AnswerCount;
+        try
+        {
+            await RegisterCoreAsync(layer, registrar, line, expires, cancellationToken);
+        }
+        finally
+        {
+            if (line.AnswerCount != answered)
+            {
+                LineChanged?.Invoke(this, line.Snapshot());
+            }
+        }
+    }
+
+    private async Task RegisterCoreAsync(SipTransactionLayer layer, SipDestination registrar, LineState line, int expires, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var request = CreateRegister(line, expires);
@@ -662,6 +681,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         private int _status;
         private string? _reason;
         private DateTimeOffset? _expiresAt;
+        private int _answers;
 
         public string Dn { get; } = dn;
 
@@ -686,11 +706,24 @@ public sealed class CiscoLikePhone : IAsyncDisposable
 
         public uint NextCSeq() => Interlocked.Increment(ref _cseq);
 
+        /// <summary>How many answers were recorded (tells a caller whether a REGISTER got one).</summary>
+        public int AnswerCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _answers;
+                }
+            }
+        }
+
         /// <summary>Records an answer; <paramref name="registered"/> null keeps the registered flag (a failed unregister).</summary>
         public void Answered(bool? registered, int status, string? reason, DateTimeOffset? expiresAt)
         {
             lock (_gate)
             {
+                _answers++;
                 _registered = registered ?? _registered;
                 _status = status;
                 _reason = reason;

@@ -128,7 +128,7 @@ public sealed class EmAppLab : IAsyncDisposable
     });
 
     /// <summary>Boots a Cisco-like phone against this node (configuration from its config port; registrar from the file).</summary>
-    public async Task<CiscoLikePhone> StartPhoneAsync(string device, SipTransportKind transport = SipTransportKind.Udp)
+    public async Task<CiscoLikePhone> StartPhoneAsync(string device, SipTransportKind transport = SipTransportKind.Udp, TimeProvider? time = null, int registerExpires = 3600)
     {
         var phone = new CiscoLikePhone(new CiscoLikePhoneOptions
         {
@@ -136,6 +136,8 @@ public sealed class EmAppLab : IAsyncDisposable
             Cluster = "127.0.0.1",
             ConfigPort = Node.ConfigUrl.Port,
             Transport = transport,
+            TimeProvider = time ?? TimeProvider.System,
+            RegisterExpires = registerExpires,
         });
         try
         {

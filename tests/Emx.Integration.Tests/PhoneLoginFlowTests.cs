@@ -168,6 +168,37 @@ public sealed class PhoneLoginFlowTests
     }
 
     [Fact]
+    public async Task Phone_HalfwayToExpiry_RefreshesTheRegistrationInTheSameCallId()
+    {
+        await using var lab = await StartAsync();
+        var clock = new ManualTimeProvider();
+        await using var phone = await lab.StartPhoneAsync(Phone1, time: clock, registerExpires: 120);
+        var first = Assert.Single(await lab.RegistrationsAsync(Phone1));
+        var refreshed = new TaskCompletionSource<PhoneLine>(TaskCreationOptions.RunContinuationsAsynchronously);
+        phone.LineChanged += (_, line) => refreshed.TrySetResult(line);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var line = await refreshed.Task.WaitAsync(WaitLimit, Ct);
+
+        Assert.True(line.IsRegistered);
+        var binding = Assert.Single(await lab.RegistrationsAsync(Phone1));
+        Assert.Equal((first.CallId, first.CSeq + 1), (binding.CallId, binding.CSeq));
+        Assert.True(binding.ExpiresAt > first.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Phone_AsksForLessThanTheMinimum_RetriesWithMinExpires()
+    {
+        await using var lab = await StartAsync();
+
+        await using var phone = await lab.StartPhoneAsync(Phone1, registerExpires: 10);
+
+        Assert.Equal(["1901"], phone.RegisteredLines);
+        var binding = Assert.Single(await lab.RegistrationsAsync(Phone1));
+        Assert.InRange(binding.ExpiresAt - binding.Updated, TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(61));
+    }
+
+    [Fact]
     public async Task Phone_UnregisterAll_RemovesItsBindings()
     {
         await using var lab = await StartAsync();
