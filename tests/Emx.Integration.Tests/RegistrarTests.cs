@@ -263,6 +263,26 @@ public sealed class RegistrarTests
         Assert.Contains("REGISTER", response.Headers.GetFirst(SipHeaderNames.Allow), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void ValidateConfigFile_SipPortSharedWithHttp_IsAnErrorOnlyWhenSipListens(bool callManager, int errors)
+    {
+        var config = new Cluster.Configuration.EmxConfigFile
+        {
+            Node = new Cluster.Configuration.NodeConfig
+            {
+                Ports = new Cluster.Configuration.PortsConfig { Http = 5060, Https = 0, Config = 6970, Sip = 5060 },
+                Services = callManager ? [NodeService.CallManager] : [NodeService.ExtensionMobility],
+            },
+        };
+
+        var found = Cluster.NodeStartup.ValidateConfigFile(config).Where(e => e.Field == "ports").ToList();
+
+        Assert.Equal(errors, found.Count);
+        Assert.All(found, e => Assert.Equal("port 5060 is used by http and sip", e.Reason));
+    }
+
     [Fact]
     public async Task SipListener_NodeWithoutCallManager_IsNotStarted()
     {

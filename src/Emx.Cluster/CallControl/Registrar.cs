@@ -28,9 +28,6 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
     /// <summary>The limits in force.</summary>
     public RegistrarOptions Options => options;
 
-    /// <summary>Raised after a REGISTER changed bindings, with the device that sent it (null for a wildcard).</summary>
-    public event Action<string?>? BindingsChanged;
-
     /// <summary>Handles one REGISTER that arrived from <paramref name="source"/>.</summary>
     public async Task<RegisterResult> RegisterAsync(SipRequest request, RegistrationSource source, CancellationToken cancellationToken)
     {
@@ -59,10 +56,6 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
         if (decision.IsSuccess)
         {
             LogRegistered(logger, parsed.Dn, parsed.DeviceName ?? "-", source, decision.Writes.Count, decision.Removals.Count, result.Bindings.Count);
-            if (decision.Writes.Count + decision.Removals.Count > 0)
-            {
-                BindingsChanged?.Invoke(parsed.DeviceName);
-            }
         }
         else
         {
