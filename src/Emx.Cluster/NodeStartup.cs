@@ -56,7 +56,9 @@ public sealed partial class NodeStartup(IEmxDbContextFactory contexts, Provision
             }
         }
 
-        foreach (var dup in ports.Where(p => p.Value > 0 && p.Name != "sip").GroupBy(p => p.Value).Where(g => g.Count() > 1))
+        // SIP listens on TCP too (with CallManager activated), so its port cannot be another listener's.
+        var sipListens = node.Services.Contains(NodeService.CallManager);
+        foreach (var dup in ports.Where(p => p.Value > 0 && (p.Name != "sip" || sipListens)).GroupBy(p => p.Value).Where(g => g.Count() > 1))
         {
             errors.Add(new ConfigError("node", "", "ports", $"port {dup.Key} is used by {string.Join(" and ", dup.Select(d => d.Name))}"));
         }

@@ -30,6 +30,46 @@ public readonly record struct DeviceName
     public string ConfigFileName => Value + ConfigFileSuffix;
 
     /// <summary>
+    /// The SIP instance identifier a Cisco phone puts in the <c>+sip.instance</c> Contact parameter (RFC 5626 §4.1;
+    /// reference 11): <c>&lt;urn:uuid:00000000-0000-0000-0000-MMMMMMMMMMMM&gt;</c>, the MAC address in the last group.
+    /// </summary>
+    public string InstanceId => "<urn:uuid:00000000-0000-0000-0000-" + Mac + ">";
+
+    /// <summary>
+    /// The device a <c>+sip.instance</c> value (unquoted) names: <c>&lt;urn:uuid:00000000-0000-0000-0000-MAC&gt;</c>,
+    /// angle brackets optional, case-insensitive. Any other value, including a well-formed UUID that is not of
+    /// this shape, names no device.
+    /// </summary>
+    /// <param name="instanceId">The unquoted +sip.instance value.</param>
+    /// <param name="deviceName">The device name when the value names one.</param>
+    /// <returns>True when the value is a Cisco device instance identifier.</returns>
+    public static bool TryFromInstanceId([NotNullWhen(true)] string? instanceId, out DeviceName deviceName)
+    {
+        const string Urn = "urn:uuid:";
+        const string ZeroGroups = "00000000-0000-0000-0000-";
+        deviceName = default;
+        if (instanceId is null)
+        {
+            return false;
+        }
+
+        var value = instanceId.AsSpan().Trim();
+        if (value.Length >= 2 && value[0] == '<' && value[^1] == '>')
+        {
+            value = value[1..^1];
+        }
+
+        if (value.Length != Urn.Length + ZeroGroups.Length + 12
+            || !value.StartsWith(Urn, StringComparison.OrdinalIgnoreCase)
+            || !value[Urn.Length..].StartsWith(ZeroGroups, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return TryParse(Prefix + value[(Urn.Length + ZeroGroups.Length)..].ToString(), out deviceName);
+    }
+
+    /// <summary>
     /// Parses <c>SEP</c> + 12 hex digits. Letters may be in either case on input; the result is upper case.
     /// </summary>
     /// <param name="text">Candidate device name.</param>

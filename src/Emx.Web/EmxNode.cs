@@ -45,6 +45,12 @@ public sealed class EmxNode : IAsyncDisposable
     /// <summary>The config port's base URL (phone configuration files, <c>SEP&lt;MAC&gt;.cnf.xml</c>), with the port actually bound.</summary>
     public Uri ConfigUrl => NodeListeners.Url(_listeners.Config);
 
+    /// <summary>
+    /// The SIP listener's address and port (UDP and TCP, the port actually bound), or null when CallManager is not
+    /// activated on this node.
+    /// </summary>
+    public IPEndPoint? SipEndPoint => App.Services.GetRequiredService<Cluster.CallControl.SipHostedService>().LocalEndPoint;
+
     /// <summary>Version of emx.</summary>
     public static string Version { get; } =
         typeof(EmxNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -121,6 +127,12 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.AutoLogoutService>();
         services.AddHostedService(sp => sp.GetRequiredService<Cluster.ExtensionMobility.AutoLogoutService>());
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
+        services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
+        services.AddSingleton<Cluster.CallControl.Registrar>();
+        services.AddSingleton<Cluster.CallControl.CallControlCore>();
+        services.AddSingleton<Cluster.CallControl.CheckSyncNotifier>();
+        services.AddSingleton<Cluster.CallControl.SipHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.CallControl.SipHostedService>());
         services.AddSingleton<Cisco.EmAppSessions>();
         services.AddSingleton<Cisco.EmAppFlow>();
         services.AddProblemDetails();

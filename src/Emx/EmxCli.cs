@@ -27,7 +27,11 @@ public static class ExitCodes
 public static class EmxCli
 {
     /// <summary>Runs the command line.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.In, stdout, stderr, cancellationToken);
+
+    /// <summary>Runs the command line with <paramref name="stdin"/> as the terminal's input (<c>emx phone</c> reads commands from it).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("emx: Extension Mobility, EM Cross Cluster and EM Roaming for IP phones, one cluster node per process.");
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Minimum level of the logs written to stderr.", DefaultValueFactory = _ => LogLevel.Information, Recursive = true };
@@ -37,6 +41,7 @@ public static class EmxCli
         root.Subcommands.Add(LabCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
         root.Subcommands.Add(BenchCommand(stdout, stderr, logLevel));
+        root.Subcommands.Add(PhoneCommand(stdin, stdout, stderr));
         root.Subcommands.Add(VersionCommand(stdout));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -206,6 +211,88 @@ public static class EmxCli
         },
     };
 
+    private static Command PhoneCommand(TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var device = new Argument<string>("device") { Description = "The phone's device name: SEP and the 12 hex digits of its MAC address." };
+        var cluster = new Option<string>("--cluster") { Description = "Address of the cluster (a node): where SEP<MAC>.cnf.xml is downloaded from.", Required = true };
+        var configPort = new Option<int>("--config-port") { Description = "The cluster's configuration file port.", DefaultValueFactory = _ => 6970 };
+        var sipPort = new Option<int?>("--sip-port") { Description = "Register with --cluster on this SIP port instead of the configuration file's CallManager." };
+        var localAddress = new Option<string>("--local-address") { Description = "The phone's own address (loopback 127.0.0.x for several phones).", DefaultValueFactory = _ => "127.0.0.1" };
+        var transport = new Option<Sip.Transport.SipTransportKind>("--transport") { Description = "SIP transport: udp or tcp.", DefaultValueFactory = _ => Sip.Transport.SipTransportKind.Udp };
+        var command = new Command("phone", "Run a Cisco-like phone: download its configuration, register its lines, follow check-sync restarts, and drive its services (Extension Mobility) from the terminal.")
+        {
+            device, cluster, configPort, sipPort, localAddress, transport,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!Protocols.DeviceName.TryParse(parse.GetValue(device), out var name))
+            {
+                await stderr.WriteLineAsync($"emx phone: '{parse.GetValue(device)}' is not a device name (SEP and 12 hex digits)");
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var host = parse.GetValue(cluster)!;
+            IPEndPoint? registrar = null;
+            if (parse.GetValue(sipPort) is { } port)
+            {
+                if (!IPAddress.TryParse(host, out var clusterAddress) || port is < 1 or > 65535)
+                {
+                    await stderr.WriteLineAsync("emx phone: --sip-port needs --cluster to be an IP address and a port 1-65535");
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                registrar = new IPEndPoint(clusterAddress, port);
+            }
+
+            if (!IPAddress.TryParse(parse.GetValue(localAddress), out var local))
+            {
+                await stderr.WriteLineAsync($"emx phone: --local-address '{parse.GetValue(localAddress)}' is not an IP address");
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var options = new Phones.CiscoLikePhoneOptions
+            {
+                DeviceName = name,
+                Cluster = host,
+                ConfigPort = parse.GetValue(configPort),
+                Registrar = registrar,
+                LocalAddress = local,
+                Transport = parse.GetValue(transport),
+            };
+            await using var phone = new Phones.CiscoLikePhone(options);
+            phone.Diagnostic += (_, e) => stderr.WriteLine("phone: " + e.Message);
+            phone.Synced += (_, e) => stderr.WriteLine($"phone: synced #{e.SyncNumber} (versionStamp {e.VersionStamp}); registered: {string.Join(", ", e.RegisteredLines)}");
+            try
+            {
+                await phone.StartAsync(ct);
+            }
+            catch (Phones.PhoneException ex)
+            {
+                await stderr.WriteLineAsync("emx phone: " + ex.Message);
+                return ExitCodes.Unreachable;
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                await stderr.WriteLineAsync($"emx phone: cannot bind SIP on {local}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            await new PhoneTerminal(phone, stdout).RunAsync(stdin, ct);
+            using var unregistering = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await phone.UnregisterAllAsync(unregistering.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await stderr.WriteLineAsync("emx phone: the registrar did not answer the unregistration in time");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static Command VersionCommand(TextWriter stdout)
     {
         var command = new Command("version", "Print the emx version.");
@@ -299,6 +386,11 @@ public static class EmxCli
                 await stdout.WriteLineAsync($"{config.Cluster?.Id ?? "cluster"} node {config.Node.Name} ({config.Database.Provider.ToString().ToLowerInvariant()}) started");
                 await stdout.WriteLineAsync($"  admin API  {url}api/v1/  (OpenAPI: {url}openapi/v1.json)");
                 await stdout.WriteLineAsync($"  health     {url}health");
+                if (node.SipEndPoint is { } sip)
+                {
+                    await stdout.WriteLineAsync($"  SIP        {sip} (UDP, TCP)");
+                }
+
                 if (node.Notice is { } notice)
                 {
                     await stdout.WriteLineAsync("  " + notice.Message.Replace("\n", "\n  ", StringComparison.Ordinal));
@@ -328,6 +420,12 @@ public static class EmxCli
         catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
             await stderr.WriteLineAsync($"emx: cannot listen: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            // The SIP listener (UDP/TCP node.ports.sip) could not bind.
+            await stderr.WriteLineAsync($"emx: cannot listen for SIP: {ex.Message}");
             return ExitCodes.Failure;
         }
         finally

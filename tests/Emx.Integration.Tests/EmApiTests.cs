@@ -318,7 +318,7 @@ public sealed class EmApiTests
         void Overrides(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
             Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(services, clock);
         DirectoryInfo data;
-        await using (var first = await StartAsync(overrides: Overrides))
+        await using (var first = await StartAsync(services: Overrides))
         {
             first.KeepData = true;
             data = first.DataDirectory;
@@ -327,7 +327,7 @@ public sealed class EmApiTests
         }
 
         clock.Advance(TimeSpan.FromMinutes(31));
-        await using var second = await StartAsync(overrides: Overrides, reuse: data);
+        await using var second = await StartAsync(services: Overrides, reuse: data);
         var status = await PostAsync(second, $"<query>{App}<deviceUserQuery><deviceName>{Phone1}</deviceName><deviceName>{Phone2}</deviceName></deviceUserQuery></query>");
         for (var i = 0; i < 200 && status.Contains("<userID>alice</userID>", StringComparison.Ordinal); i++)
         {

@@ -7,6 +7,8 @@ using Emx.Data;
 using Emx.Domain.Configuration;
 using Emx.Domain.Runtime;
 using Emx.Domain.Validation;
+using Emx.Phones;
+using SipTransportKind = Emx.Sip.Transport.SipTransportKind;
 using Emx.Protocols.CiscoIpPhone;
 using Emx.Web;
 using Microsoft.Data.Sqlite;
@@ -48,19 +50,21 @@ public sealed class EmAppLab : IAsyncDisposable
     public const string BobPin = "13579";
 
     private readonly DirectoryInfo _directory;
-    private readonly HttpClient _http;
-    private readonly HttpClient _config;
+    private readonly EmxConfigFile _configFile;
+    private HttpClient _http;
+    private HttpClient _config;
 
-    private EmAppLab(EmxNode node, DirectoryInfo directory, CapturingLoggerProvider logs)
+    private EmAppLab(EmxNode node, EmxConfigFile configFile, DirectoryInfo directory, CapturingLoggerProvider logs)
     {
         Node = node;
+        _configFile = configFile;
         _directory = directory;
         Logs = logs;
         _http = new HttpClient { BaseAddress = node.HttpUrl };
         _config = new HttpClient { BaseAddress = node.ConfigUrl };
     }
 
-    public EmxNode Node { get; }
+    public EmxNode Node { get; private set; }
 
     /// <summary>Every log line the node wrote (the EM trace is on: Debug).</summary>
     public CapturingLoggerProvider Logs { get; }
@@ -68,7 +72,7 @@ public sealed class EmAppLab : IAsyncDisposable
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Starts a node with the lab's provisioning, changed by <paramref name="customize"/> first.</summary>
-    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? overrides = null, DirectoryInfo? reuse = null)
+    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<IServiceCollection>? services = null, DirectoryInfo? reuse = null)
     {
         var directory = reuse ?? Directory.CreateTempSubdirectory("emx-emapp-");
         var errors = new List<ConfigError>();
@@ -76,13 +80,90 @@ public sealed class EmAppLab : IAsyncDisposable
         var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, "cluster-a.yaml", errors);
         Assert.NotNull(config);
         config.Node.Address = address;
-        config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 5060 };
+        config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 0 };
         config.Database = new DatabaseConfig { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "emx.db")}" };
         customize?.Invoke(config.Provision!);
         var logs = new CapturingLoggerProvider();
-        var (node, startErrors) = await EmxNode.StartAsync(config, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), Ct, overrides);
+        var (node, startErrors) = await EmxNode.StartAsync(config, logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug), Ct, services);
         Assert.True(node is not null, string.Join("\n", startErrors));
-        return new EmAppLab(node, directory, logs);
+        return new EmAppLab(node, config, directory, logs);
+    }
+
+    /// <summary>Stops the node and starts a new one on the same database (ports change: they are picked afresh).</summary>
+    public async Task RestartAsync(Action<IServiceCollection>? services = null)
+    {
+        await Node.StopAsync(Ct);
+        await Node.DisposeAsync();
+        var (node, errors) = await EmxNode.StartAsync(_configFile, logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug), Ct, services);
+        Assert.True(node is not null, string.Join("\n", errors));
+        Node = node;
+        _http.Dispose();
+        _config.Dispose();
+        _http = new HttpClient { BaseAddress = node.HttpUrl };
+        _config = new HttpClient { BaseAddress = node.ConfigUrl };
+    }
+
+    /// <summary>Another node of the cluster on the same database, with the given services (the caller stops it).</summary>
+    public async Task<EmxNode> StartOtherNodeAsync(string name, params NodeService[] services)
+    {
+        var config = new EmxConfigFile
+        {
+            Cluster = _configFile.Cluster,
+            Node = new NodeConfig { Name = name, Address = "127.0.0.1", Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 0 }, Services = [.. services] },
+            Database = _configFile.Database,
+            Admin = _configFile.Admin,
+        };
+        var (node, errors) = await EmxNode.StartAsync(config, logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug), Ct);
+        Assert.True(node is not null, string.Join("\n", errors));
+        return node;
+    }
+
+    /// <summary>Points the Extension Mobility phone service at this node (the lab file names 127.0.1.1:8080).</summary>
+    public Task UseThisNodesEmServiceAsync() => ApplyAsync(new ProvisioningDocument
+    {
+        PhoneServices =
+        [
+            new PhoneService { Name = "Extension Mobility", Url = Node.HttpUrl + "emapp/EMAppServlet?device=#DEVICENAME#&EMCC=#EMCC#", EnterpriseSubscription = true },
+        ],
+    });
+
+    /// <summary>Boots a Cisco-like phone against this node (configuration from its config port; registrar from the file).</summary>
+    public async Task<CiscoLikePhone> StartPhoneAsync(string device, SipTransportKind transport = SipTransportKind.Udp, TimeProvider? time = null, int registerExpires = 3600)
+    {
+        var phone = new CiscoLikePhone(new CiscoLikePhoneOptions
+        {
+            DeviceName = Protocols.DeviceName.Parse(device),
+            Cluster = "127.0.0.1",
+            ConfigPort = Node.ConfigUrl.Port,
+            Transport = transport,
+            TimeProvider = time ?? TimeProvider.System,
+            RegisterExpires = registerExpires,
+        });
+        try
+        {
+            await phone.StartAsync(Ct).WaitAsync(WaitLimit, Ct);
+        }
+        catch
+        {
+            await phone.DisposeAsync();
+            throw;
+        }
+
+        return phone;
+    }
+
+    /// <summary>How long a test waits for something that should happen at once (a re-sync, a NOTIFY).</summary>
+    public static TimeSpan WaitLimit { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The live bindings, optionally of one device only, by line.</summary>
+    public async Task<List<Registration>> RegistrationsAsync(string? device = null)
+    {
+        await using var db = Db();
+        var now = Service<TimeProvider>().GetUtcNow();
+        return await db.Registrations.AsNoTracking()
+            .Where(r => r.ExpiresAt > now && (device == null || r.DeviceName == device))
+            .OrderBy(r => r.Aor).ThenBy(r => r.Id)
+            .ToListAsync(Ct);
     }
 
     public T Service<T>()

@@ -27,14 +27,15 @@ public sealed class PhoneConfigTests
     public async Task ConfigFile_NobodyLoggedIn_HasThePhonesOwnLinesAndTheCallManagers()
     {
         await using var lab = await StartAsync();
+        var sipPort = lab.Node.SipEndPoint!.Port;
 
         var (response, config) = await ConfigFileAsync(lab);
 
         Assert.Equal("SIP", config.DeviceProtocol);
         var member = Assert.Single(config.DevicePool.CallManagerGroup.Members);
-        Assert.Equal(new CallManagerMember { Priority = 0, Name = "cucm-a1", Ports = new CallManagerPorts { SipPort = 5060 }, ProcessNodeName = "127.0.0.1" }, member);
+        Assert.Equal(new CallManagerMember { Priority = 0, Name = "cucm-a1", Ports = new CallManagerPorts { SipPort = sipPort }, ProcessNodeName = "127.0.0.1" }, member);
         var line = Assert.Single(config.SipProfile!.Lines);
-        Assert.Equal(("1901", "Lobby A1", "USECALLMANAGER", 5060), (line.Name, line.DisplayName, line.Proxy, line.Port));
+        Assert.Equal(("1901", "Lobby A1", "USECALLMANAGER", sipPort), (line.Name, line.DisplayName, line.Proxy, line.Port));
         Assert.Null(config.UserId);
         Assert.Null(config.UserLocale);
         Assert.Equal(["Extension Mobility"], config.PhoneServices!.Services.Select(s => s.Name));
@@ -181,7 +182,7 @@ public sealed class PhoneConfigTests
         var (_, all) = await ConfigFileAsync(lab, Phone1);
 
         Assert.Equal("Pool-B", pool.DevicePool.Name);
-        Assert.Equal([(0, "cucm-a2", "127.0.0.2", 5062), (1, "cucm-a1", "127.0.0.1", 5060)], pool.DevicePool.CallManagerGroup.Members.Select(m => (m.Priority, m.Name, m.ProcessNodeName, m.Ports.SipPort!.Value)));
+        Assert.Equal([(0, "cucm-a2", "127.0.0.2", 5062), (1, "cucm-a1", "127.0.0.1", lab.Node.SipEndPoint!.Port)], pool.DevicePool.CallManagerGroup.Members.Select(m => (m.Priority, m.Name, m.ProcessNodeName, m.Ports.SipPort!.Value)));
         Assert.Equal(5062, pool.SipProfile!.Lines[0].Port);
         Assert.Equal(["cucm-a1", "cucm-a2"], all.DevicePool.CallManagerGroup.Members.Select(m => m.Name));
     }

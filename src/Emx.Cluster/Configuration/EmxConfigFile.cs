@@ -49,7 +49,7 @@ public sealed class PortsConfig
     /// <summary>Phone configuration files over HTTP (SEP&lt;MAC&gt;.cnf.xml). Default 6970.</summary>
     public int Config { get; set; } = 6970;
 
-    /// <summary>SIP (UDP and TCP). Default 5060.</summary>
+    /// <summary>SIP (UDP and TCP, one port), open when CallManager is activated on the node. Default 5060; 0 picks a free port, recorded on the node so configuration files carry it.</summary>
     public int Sip { get; set; } = 5060;
 }
 

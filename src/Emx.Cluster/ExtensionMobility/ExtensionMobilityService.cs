@@ -463,8 +463,10 @@ public sealed partial class ExtensionMobilityService(
             if (context.SourceAddress is { } source && !known.Contains(source))
             {
                 // A registered phone is a trusted source (reference section 6: "cache, trusted list, or registered device").
-                var prefix = source + ":";
-                if (await db.Registrations.AsNoTracking().AnyAsync(r => r.Source != null && r.Source.Contains(prefix), cancellationToken))
+                // Sources are written transport:address:port, so the address is matched between its two colons.
+                var address = ":" + CallControl.RegistrationSource.FormatAddress(source) + ":";
+                var now = time.GetUtcNow();
+                if (await db.Registrations.AsNoTracking().AnyAsync(r => r.Source != null && r.Source.Contains(address) && r.ExpiresAt > now, cancellationToken))
                 {
                     known.Add(source);
                 }

@@ -34,14 +34,12 @@ public sealed class PhoneConfigBuilder(IEmxDbContextFactory contexts)
         }
 
         await using var db = contexts.Create();
-        var phone = await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == deviceName, cancellationToken);
-        if (phone is null)
+        if (await CurrentDevice.ReadAsync(db, deviceName, cancellationToken) is not { } current)
         {
             return null;
         }
 
-        var state = await db.ExtensionMobilityDynamics.AsNoTracking().FirstOrDefaultAsync(e => e.DeviceName == deviceName, cancellationToken);
-        var (device, userId) = await EffectiveDeviceAsync(db, phone, state, cancellationToken);
+        var (phone, device, userId, state) = (current.Phone, current.Device, current.UserId, current.State);
         var pool = await db.Config<DevicePool>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == phone.DevicePool, cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
         var securityProfile = phone.DeviceSecurityProfile is null
@@ -94,26 +92,6 @@ public sealed class PhoneConfigBuilder(IEmxDbContextFactory contexts)
         };
 
         return config with { VersionStamp = VersionStamp(config, state) };
-    }
-
-    /// <summary>The device whose lines the phone shows, and the user it belongs to.</summary>
-    private static async Task<(DeviceBase Device, string? UserId)> EffectiveDeviceAsync(EmxDbContext db, Phone phone, ExtensionMobilityDynamic? state, CancellationToken cancellationToken)
-    {
-        if (state is { IsLoggedIn: true })
-        {
-            var profile = await db.Config<DeviceProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == state.CurrentProfile, cancellationToken);
-
-            // A profile deleted under a login leaves the phone's own lines, still with the user.
-            return (profile ?? (DeviceBase)phone, state.CurrentUserId);
-        }
-
-        if (phone.LogoutProfile is not null
-            && await db.Config<DeviceProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == phone.LogoutProfile, cancellationToken) is { } logout)
-        {
-            return (logout, logout.LoginUserId ?? phone.OwnerUserId);
-        }
-
-        return (phone, phone.OwnerUserId);
     }
 
     /// <summary>The device pool's Unified CM group, else every CallManager node by name; at most three.</summary>

@@ -191,15 +191,18 @@ public sealed class RemoteClusterStatus
     public string? LastError { get; set; }
 }
 
-/// <summary>A SIP registration binding (durable: a node restart keeps it until it expires).</summary>
+/// <summary>
+/// A SIP registration binding (RFC 3261 §10.3): one contact of one address of record, registered by one device.
+/// Durable: a node restart keeps it until it expires; expired rows are ignored and purged.
+/// </summary>
 public sealed class Registration
 {
     public long Id { get; set; }
 
-    /// <summary>Address of record: the directory number registered.</summary>
+    /// <summary>Address of record: the directory number registered (the user part of the To URI).</summary>
     public string Aor { get; set; } = "";
 
-    /// <summary>Partition of the registered directory number.</summary>
+    /// <summary>Partition of the registered directory number (from the device's line); empty means &lt;None&gt;.</summary>
     public string? Partition { get; set; }
 
     /// <summary>Contact URI.</summary>
@@ -208,17 +211,26 @@ public sealed class Registration
     /// <summary>The registering device (from +sip.instance).</summary>
     public string DeviceName { get; set; } = "";
 
+    /// <summary>The +sip.instance value, e.g. <c>&lt;urn:uuid:00000000-0000-0000-0000-0A0000000001&gt;</c>.</summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>Call-ID of the REGISTER that last wrote the binding (RFC 3261 §10.3 step 7).</summary>
     public string CallId { get; set; } = "";
 
-    public int CSeq { get; set; }
+    /// <summary>CSeq number of the REGISTER that last wrote the binding (32-bit unsigned on the wire).</summary>
+    public long CSeq { get; set; }
 
-    /// <summary>Where the REGISTER came from (transport:address:port), for routing back through NAT.</summary>
+    /// <summary>Where the REGISTER came from, <c>transport:address:port</c> (udp:127.0.0.1:5062): requests to the phone go back there.</summary>
     public string? Source { get; set; }
 
-    /// <summary>The node that holds the binding.</summary>
+    /// <summary>The connection the REGISTER came on (connection-oriented transports), else 0; meaningful only on <see cref="Node"/> while it runs.</summary>
+    public long ConnectionId { get; set; }
+
+    /// <summary>The node that holds the binding (the one the phone talks to).</summary>
     public string? Node { get; set; }
+
+    /// <summary>When the binding was last written.</summary>
+    public DateTimeOffset Updated { get; set; }
 
     public DateTimeOffset ExpiresAt { get; set; }
 }

@@ -351,9 +351,11 @@ CREATE TABLE "Registrations" (
     "DeviceName" text NOT NULL,
     "InstanceId" text,
     "CallId" text NOT NULL,
-    "CSeq" integer NOT NULL,
+    "CSeq" bigint NOT NULL,
     "Source" text,
+    "ConnectionId" bigint NOT NULL,
     "Node" text,
+    "Updated" bigint NOT NULL,
     "ExpiresAt" bigint NOT NULL,
     CONSTRAINT "PK_Registrations" PRIMARY KEY ("Id")
 );

@@ -329,7 +329,9 @@ CREATE TABLE "Registrations" (
     "CallId" TEXT NOT NULL,
     "CSeq" INTEGER NOT NULL,
     "Source" TEXT NULL,
+    "ConnectionId" INTEGER NOT NULL,
     "Node" TEXT NULL,
+    "Updated" INTEGER NOT NULL,
     "ExpiresAt" INTEGER NOT NULL
 );
 
