@@ -5,6 +5,8 @@ using Emx.Sip.Messages;
 using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 
+using SipTransportKind = Emx.Sip.Transport.SipTransportKind;
+
 namespace Emx.Integration.Tests;
 
 /// <summary>
