@@ -45,6 +45,9 @@ public sealed class EmxNode : IAsyncDisposable
     /// <summary>The config port's base URL (phone configuration files, <c>SEP&lt;MAC&gt;.cnf.xml</c>), with the port actually bound.</summary>
     public Uri ConfigUrl => NodeListeners.Url(_listeners.Config);
 
+    /// <summary>The HTTPS base URL (EM API and EMApp over TLS with the node's Tomcat certificate), or null when disabled.</summary>
+    public Uri? HttpsUrl => _listeners.Https?.IPEndPoint is { } endPoint ? new Uri("https://" + endPoint + "/") : null;
+
     /// <summary>
     /// The SIP listener's address and port (UDP and TCP, the port actually bound), or null when CallManager is not
     /// activated on this node.
@@ -97,6 +100,7 @@ public sealed class EmxNode : IAsyncDisposable
 
         var address = IPAddress.Parse(config.Node.Address);
         var listeners = new NodeListeners();
+        var certificates = new Cluster.Security.NodeCertificates();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -106,10 +110,21 @@ public sealed class EmxNode : IAsyncDisposable
 
             // Phone configuration files only (CUCM's HTTP port 6970); see the branch below.
             kestrel.Listen(address, config.Node.Ports.Config, o => listeners.Config = o);
+
+            // HTTPS (CUCM's 8443) with the node's Tomcat certificate, which startup loads or creates before listening.
+            if (config.Node.Ports.Https > 0)
+            {
+                kestrel.Listen(address, config.Node.Ports.Https, o =>
+                {
+                    listeners.Https = o;
+                    o.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Tomcat);
+                });
+            }
         });
 
         var services = builder.Services;
         services.AddSingleton(listeners);
+        services.AddSingleton(certificates);
 
         // The process (emx serve / emx lab) owns SIGINT/SIGTERM and stops every node it runs; ASP.NET's
         // ConsoleLifetime would otherwise swallow the signal for one host and leave the process running.
@@ -192,6 +207,8 @@ internal sealed class NodeListeners
     public ListenOptions? Http { get; set; }
 
     public ListenOptions? Config { get; set; }
+
+    public ListenOptions? Https { get; set; }
 
     /// <summary>Whether a request arrived on the config port.</summary>
     public bool IsConfigPort(HttpContext http) =>

@@ -343,6 +343,51 @@ public sealed class EmApiTests
         Assert.Equal(1, automatic);
     }
 
+    [Fact]
+    public async Task Https_EmApiWithTheNodesTomcatCertificate_LogsInAndOut()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await using var lab = await StartAsync(https: port);
+        string? thumbprint;
+        await using (var db = lab.Db())
+        {
+            thumbprint = await db.Nodes.Select(n => n.TomcatCertificateThumbprint).SingleAsync(Ct);
+        }
+
+        string? presented = null;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            // Trust exactly this node's certificate (what the bulk certificate import will do between clusters).
+            presented = certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256));
+            return presented == thumbprint;
+        };
+        using var client = new HttpClient(handler) { BaseAddress = lab.Node.HttpsUrl };
+        async Task<string> Send(string xml)
+        {
+            using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("xml", xml)]);
+            using var response = await client.PostAsync(new Uri("/emservice/EMServiceServlet", UriKind.Relative), content, Ct);
+            return await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        Assert.Equal("success", Code(await Send(Login(Phone1, "alice"))));
+        Assert.Equal("success", Code(await Send(Logout(Phone1))));
+        Assert.NotNull(thumbprint);
+        Assert.Equal(thumbprint, presented);
+
+        using var nodes = new HttpClient { BaseAddress = lab.Node.HttpUrl };
+        nodes.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:emx-lab-admin")));
+        var listed = await nodes.GetStringAsync(new Uri("/api/v1/nodes", UriKind.Relative), Ct);
+        Assert.Contains(thumbprint!, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"tomcatCertificate\"", listed, StringComparison.Ordinal);
+    }
+
     /// <summary>A clock a test moves by hand; timers run on the system clock.</summary>
     private sealed class MovableTimeProvider(DateTimeOffset start) : TimeProvider
     {

@@ -72,7 +72,7 @@ public sealed class EmAppLab : IAsyncDisposable
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Starts a node with the lab's provisioning, changed by <paramref name="customize"/> first.</summary>
-    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<IServiceCollection>? services = null, DirectoryInfo? reuse = null)
+    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<IServiceCollection>? services = null, DirectoryInfo? reuse = null, int https = 0)
     {
         var directory = reuse ?? Directory.CreateTempSubdirectory("emx-emapp-");
         var errors = new List<ConfigError>();
@@ -80,7 +80,7 @@ public sealed class EmAppLab : IAsyncDisposable
         var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, "cluster-a.yaml", errors);
         Assert.NotNull(config);
         config.Node.Address = address;
-        config.Node.Ports = new PortsConfig { Http = 0, Https = 0, Config = 0, Sip = 0 };
+        config.Node.Ports = new PortsConfig { Http = 0, Https = https, Config = 0, Sip = 0 };
         config.Database = new DatabaseConfig { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "emx.db")}" };
         customize?.Invoke(config.Provision!);
         var logs = new CapturingLoggerProvider();

@@ -74,9 +74,15 @@ public sealed class ReviewFindingsTests
             Content = new StringContent(body, Encoding.UTF8, "application/yaml"),
         };
 
-        // A client uploading this much asks first (Expect: 100-continue), so the refusal arrives before the body.
+        // A client uploading this much asks first (Expect: 100-continue) and waits for the answer, so the refusal arrives
+        // before the body (HttpClient's default wait is 1 s, after which it sends anyway: too short on a loaded machine).
         request.Headers.ExpectContinue = true;
-        using var response = await node.Admin.SendAsync(request, Ct);
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) })
+        {
+            BaseAddress = node.Admin.BaseAddress,
+        };
+        client.DefaultRequestHeaders.Authorization = node.Admin.DefaultRequestHeaders.Authorization;
+        using var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -273,6 +273,9 @@ CREATE TABLE "Nodes" (
     "SipPort" integer NOT NULL,
     "Services" text NOT NULL,
     "LastStarted" bigint,
+    "TomcatCertificate" bytea,
+    "TomcatCertificateThumbprint" text,
+    "TomcatCertificateNotAfter" bigint,
     CONSTRAINT "PK_Nodes" PRIMARY KEY ("Name")
 );
 

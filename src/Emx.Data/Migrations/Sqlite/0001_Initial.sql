@@ -254,7 +254,10 @@ CREATE TABLE "Nodes" (
     "ConfigPort" INTEGER NOT NULL,
     "SipPort" INTEGER NOT NULL,
     "Services" TEXT NOT NULL,
-    "LastStarted" INTEGER NULL
+    "LastStarted" INTEGER NULL,
+    "TomcatCertificate" BLOB NULL,
+    "TomcatCertificateThumbprint" TEXT NULL,
+    "TomcatCertificateNotAfter" INTEGER NULL
 );
 
 
