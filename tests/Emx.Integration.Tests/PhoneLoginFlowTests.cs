@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 using static Emx.Integration.Tests.EmAppLab;
 using SipTransportKind = Emx.Sip.Transport.SipTransportKind;
 
+using Emx.Testing;
+
 namespace Emx.Integration.Tests;
 
 /// <summary>

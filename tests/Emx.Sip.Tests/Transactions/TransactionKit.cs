@@ -7,6 +7,8 @@ using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 using Xunit;
 
+using Emx.Testing;
+
 namespace Emx.Sip.Tests.Transactions;
 
 /// <summary>

@@ -4,6 +4,8 @@ using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 using Xunit;
 
+using Emx.Testing;
+
 namespace Emx.Sip.Tests.Transactions;
 
 public sealed class TransactionMatchingTests

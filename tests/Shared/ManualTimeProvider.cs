@@ -1,7 +1,7 @@
-namespace Emx.Integration.Tests;
+namespace Emx.Testing;
 
 /// <summary>
-/// A clock that moves only when told to (a copy of Emx.Sip.Tests' one). <see cref="Advance"/> fires due timers in due-time order, on the calling
+/// A clock that moves only when told to. <see cref="Advance"/> fires due timers in due-time order, on the calling
 /// thread, with the clock set to each timer's due time while its callback runs.
 /// </summary>
 internal sealed class ManualTimeProvider : TimeProvider
