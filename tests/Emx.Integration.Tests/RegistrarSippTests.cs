@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Emx.Testing;
 using static Emx.Integration.Tests.EmAppLab;
 
 namespace Emx.Integration.Tests;
@@ -15,76 +15,26 @@ public sealed class RegistrarSippTests
     [InlineData("sipp-register-foreign-line.xml", "1001")]
     public async Task Sipp_RegisterAsPhone1_OwnLine200ForeignLine403(string scenario, string dn)
     {
-        var sipp = FindOnPath("sipp");
+        var sipp = Sipp.Find("SIPp registrar test");
         if (sipp is null)
         {
-            Assert.False(
-                string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
-                "sipp is not installed, but CI=true: install Debian package sip-tester in .ci/run.");
-            const string NotRun = "sipp is not on the PATH: SIPp registrar test NOT run (install sip-tester).";
-            TestContext.Current.SendDiagnosticMessage(NotRun);
-            TestContext.Current.TestOutputHelper?.WriteLine(NotRun);
             return;
         }
 
         await using var lab = await StartAsync();
         var server = lab.Node.SipEndPoint!;
-        var workDirectory = Directory.CreateTempSubdirectory("emx-sipp-register-");
-        try
-        {
-            var start = new ProcessStartInfo(sipp)
-            {
-                WorkingDirectory = workDirectory.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[]
-            {
-                $"127.0.0.1:{server.Port.ToString(CultureInfo.InvariantCulture)}", "-sf", Path.Combine(AppContext.BaseDirectory, "Sipp", scenario),
-                "-key", "dn", dn, "-key", "mac", Phone1[3..],
-                "-m", "3", "-r", "10", "-t", "u1", "-i", "127.0.0.1", "-bind_local", "-nostdin",
-                "-recv_timeout", "5000", "-timeout", "20s", "-timeout_error", "-trace_err",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
+        string[] arguments =
+        [
+            $"127.0.0.1:{server.Port.ToString(CultureInfo.InvariantCulture)}", "-sf", Path.Combine(AppContext.BaseDirectory, "Sipp", scenario),
+            "-key", "dn", dn, "-key", "mac", Phone1[3..],
+            "-m", "3", "-r", "10", "-t", "u1", "-i", "127.0.0.1", "-bind_local", "-nostdin",
+            "-recv_timeout", "5000", "-timeout", "20s", "-timeout_error", "-trace_err",
+        ];
 
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync(Ct);
-            var errors = process.StandardError.ReadToEndAsync(Ct);
-            using var within = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            within.CancelAfter(TimeSpan.FromSeconds(60));
-            try
-            {
-                await process.WaitForExitAsync(within.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
+        var (exitCode, log) = await Sipp.RunAsync(sipp, arguments, TimeSpan.FromSeconds(60), Ct);
 
-            var log = string.Join(Environment.NewLine, await output, await errors, ErrorLogs(workDirectory));
-            Assert.True(process.ExitCode == 0, $"sipp exited with {process.ExitCode}:{Environment.NewLine}{Tail(log)}");
-            var bound = (await lab.RegistrationsAsync(Phone1)).Select(r => r.Aor).ToList();
-            Assert.Equal(dn == "1901" ? ["1901"] : [], bound);
-        }
-        finally
-        {
-            workDirectory.Delete(recursive: true);
-        }
+        Assert.True(exitCode == 0, $"sipp exited with {exitCode}:{Environment.NewLine}{log}");
+        var bound = (await lab.RegistrationsAsync(Phone1)).Select(r => r.Aor).ToList();
+        Assert.Equal(dn == "1901" ? ["1901"] : [], bound);
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
-
-    private static string ErrorLogs(DirectoryInfo directory) =>
-        string.Join(Environment.NewLine, directory.GetFiles("*errors.log").Select(file => File.ReadAllText(file.FullName)));
-
-    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 }
