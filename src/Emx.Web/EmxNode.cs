@@ -144,6 +144,12 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
         services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
         services.AddSingleton<Cluster.CallControl.Registrar>();
+        services.AddSingleton<Cluster.CallControl.CallControlOptions>();
+        services.AddSingleton<Cluster.CallControl.CallCounters>();
+        services.AddSingleton<Cluster.CallControl.Routing.DialPlanCache>();
+        services.AddSingleton<Cluster.CallControl.TrunkMonitor>();
+        services.AddSingleton<Cluster.CallControl.Routing.CallRouter>();
+        services.AddSingleton<Cluster.CallControl.Proxy.SipProxy>();
         services.AddSingleton<Cluster.CallControl.CallControlCore>();
         services.AddSingleton<Cluster.CallControl.CheckSyncNotifier>();
         services.AddSingleton<Cluster.CallControl.SipHostedService>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Emx.Cluster.CallControl.Proxy;
 using Emx.Sip.Messages;
 using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
@@ -9,23 +10,28 @@ using Microsoft.Extensions.Logging;
 namespace Emx.Cluster.CallControl;
 
 /// <summary>
-/// The node's SIP transaction user (RFC 3261's UA core): validates each request (§8.2), hands REGISTER to the
-/// <see cref="Registrar"/>, answers OPTIONS, and refuses what is not implemented yet (INVITE and the rest of call
-/// routing come with the routing issue) with 405 and an Allow header. Work leaves the receive loop at once.
+/// The node's SIP transaction user: a registrar and UA core for REGISTER and OPTIONS addressed to the node (§8.2
+/// checks), and a stateful proxy (§16 checks) for calls: a new INVITE goes to <see cref="SipProxy"/> to be routed by
+/// the dial plan, requests that come back through its Record-Route (BYE, re-INVITE, ACK of a 2xx...) are forwarded
+/// along the dialog's route, and a request inside a dialog this node did not record-route gets 481. Work leaves the
+/// receive loop at once.
 /// </summary>
-public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory loggers) : ISipTransactionUser, IAsyncDisposable
+public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy, ILoggerFactory loggers) : ISipTransactionUser, IAsyncDisposable
 {
     /// <summary>The SIP message trace category (Debug): one line per request and response, never a body.</summary>
     public const string TraceCategory = "Emx.Trace.Sip";
 
     /// <summary>The methods this node implements.</summary>
-    public static readonly IReadOnlyList<string> AllowedMethods = [SipMethods.Register, SipMethods.Options, SipMethods.Ack, SipMethods.Cancel];
+    public static readonly IReadOnlyList<string> AllowedMethods =
+        [SipMethods.Register, SipMethods.Options, SipMethods.Invite, SipMethods.Ack, SipMethods.Cancel, SipMethods.Bye];
 
     private static readonly SipRequestValidator Validator = new(new SipValidatorOptions
     {
         SupportedMethods = AllowedMethods,
         AcceptedContentTypes = [],
     });
+
+    private static readonly SipRequestValidator ProxyValidator = new(new SipValidatorOptions { Role = SipElementRole.Proxy });
 
     private static readonly string Allow = string.Join(", ", AllowedMethods);
 
@@ -41,7 +47,8 @@ public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory 
         var request = transaction.Request;
         var source = transaction.Source;
         LogRequest(_trace, request.Method, request.RequestUri, source.Transport.Kind, source.RemoteEndPoint);
-        var validation = Validator.Validate(request);
+        var proxied = IsForProxy(request, proxy);
+        var validation = (proxied ? ProxyValidator : Validator).Validate(request);
         if (validation.Action == SipValidationAction.Drop)
         {
             return;
@@ -50,6 +57,22 @@ public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory 
         if (validation.Action == SipValidationAction.Respond)
         {
             Send(transaction, validation.CreateResponse(request, transaction.ToTag));
+            return;
+        }
+
+        if (proxied)
+        {
+            var work = request.Method == SipMethods.Invite && request.To?.Tag is null
+                ? (Func<Task>)(() => proxy.InviteAsync(transaction, _stopping.Token))
+                : () => proxy.InDialogAsync(transaction, _stopping.Token);
+            Track(Task.Run(() => RunGuardedAsync(transaction, work), CancellationToken.None));
+            return;
+        }
+
+        if (request.To?.Tag is not null && request.Method is not (SipMethods.Register or SipMethods.Options or SipMethods.Cancel))
+        {
+            // Inside a dialog this node did not record-route: not ours (RFC 3261 §12.2.2).
+            Send(transaction, transaction.CreateResponse(481));
             return;
         }
 
@@ -79,6 +102,18 @@ public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory 
     /// <inheritdoc />
     public void OnAck(SipReceivedMessage ack)
     {
+        ArgumentNullException.ThrowIfNull(ack);
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                await proxy.AckAsync(ack, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }, CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -153,6 +188,37 @@ public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory 
         Send(transaction, response);
     }
 
+    /// <summary>
+    /// Whether the proxy handles <paramref name="request"/>: a new INVITE (routed by the dial plan), or a request whose
+    /// top Route names this node (it came back through the Record-Route of a call).
+    /// </summary>
+    private static bool IsForProxy(SipRequest request, SipProxy proxy)
+    {
+        if (request.Method == SipMethods.Invite && request.To?.Tag is null)
+        {
+            return true;
+        }
+
+        return request.Method != SipMethods.Register && request.Routes is { Count: > 0 } routes && proxy.IsSelf(routes[0].Uri);
+    }
+
+    private async Task RunGuardedAsync(SipServerTransaction transaction, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (OperationCanceledException)
+        {
+            transaction.SendResponse(transaction.CreateResponse(503, "Shutting Down"));
+        }
+        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
+        {
+            LogDatabaseFailure(_trace, transaction.Method, ex);
+            transaction.SendResponse(transaction.CreateResponse(500, "Database Unavailable"));
+        }
+    }
+
     private void Send(SipServerTransaction transaction, SipResponse response)
     {
         LogResponse(_trace, response.StatusCode, response.ReasonPhrase, transaction.Method, transaction.Source.RemoteEndPoint);
@@ -164,6 +230,9 @@ public sealed partial class CallControlCore(Registrar registrar, ILoggerFactory 
         _inFlight.TryAdd(task, 0);
         _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "SIP {Method}: database failure")]
+    private static partial void LogDatabaseFailure(ILogger logger, string method, Exception exception);
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "SIP in: {Method} {RequestUri} over {Transport} from {Remote}")]
     private static partial void LogRequest(ILogger logger, string method, SipUri requestUri, SipTransportKind transport, System.Net.IPEndPoint remote);

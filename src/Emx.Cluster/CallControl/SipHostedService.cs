@@ -23,6 +23,8 @@ public sealed partial class SipHostedService(
     EmxConfigFile config,
     CallControlCore core,
     CheckSyncNotifier notifier,
+    Proxy.SipProxy proxy,
+    TrunkMonitor trunks,
     RegistrarOptions registrarOptions,
     IEmxDbContextFactory contexts,
     TimeProvider time,
@@ -80,7 +82,9 @@ public sealed partial class SipHostedService(
             LogStartupDatabaseFailure(_logger, ex);
         }
 
+        proxy.Attach(layer);
         notifier.Start(layer);
+        trunks.Start(layer);
     }
 
     /// <inheritdoc />
@@ -94,6 +98,7 @@ public sealed partial class SipHostedService(
         // The notifier first (its NOTIFYs in flight are cut short and stay undelivered), then the layer, so no request
         // arrives any more, then the core, which waits for the REGISTERs it is still writing.
         await notifier.DisposeAsync();
+        await trunks.DisposeAsync();
         await layer.DisposeAsync();
         await core.DisposeAsync();
         _layer = null;

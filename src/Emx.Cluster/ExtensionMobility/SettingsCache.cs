@@ -31,6 +31,18 @@ public sealed class SettingsCache(IEmxDbContextFactory contexts, TimeProvider ti
         return value;
     }
 
-    /// <summary>Forgets everything (after an apply).</summary>
-    public void Invalidate() => _sections.Clear();
+    private long _version;
+
+    /// <summary>
+    /// The local configuration version: it changes on every <see cref="Invalidate"/> (every apply and delete on this
+    /// node), so other caches of configuration (the dial plan) know to rebuild.
+    /// </summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Forgets everything (after an apply) and moves <see cref="Version"/> on.</summary>
+    public void Invalidate()
+    {
+        _sections.Clear();
+        Interlocked.Increment(ref _version);
+    }
 }

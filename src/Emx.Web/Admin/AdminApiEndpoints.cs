@@ -238,6 +238,10 @@ internal static class AdminApiEndpoints
         }).WithTags("Operations").WithName("Nodes").Produces<List<ClusterNode>>();
 
         // RTMT's Extension Mobility object: Requests In Progress, Requests Throttled, and the rest.
+        api.MapGet("/counters/callControl", (Cluster.CallControl.CallCounters counters) => Results.Ok(counters.Snapshot()))
+            .WithTags("Operations").WithName("CallControlCounters").Produces<Cluster.CallControl.CallCounterSnapshot>();
+        api.MapGet("/trunks/status", (Cluster.CallControl.TrunkMonitor trunks) => Results.Ok(trunks.States))
+            .WithTags("Operations").WithName("TrunkStatus").Produces<IReadOnlyList<Cluster.CallControl.TrunkState>>();
         api.MapGet("/counters/extensionMobility", (Cluster.ExtensionMobility.EmCounters counters) => Results.Ok(counters.Snapshot()))
             .WithTags("Operations").WithName("ExtensionMobilityCounters").Produces<Cluster.ExtensionMobility.EmCounterSnapshot>();
 

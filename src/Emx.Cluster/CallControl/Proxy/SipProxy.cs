@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using Emx.Cluster.CallControl.Routing;
+using Emx.Sip.Messages;
+using Emx.Sip.Transactions;
+using Emx.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Emx.Cluster.CallControl.Proxy;
+
+/// <summary>
+/// The node's stateful, record-routing proxy (RFC 3261 §16): a new INVITE is routed by <see cref="CallRouter"/>
+/// (caller's calling search spaces, the dial plan, registrations, trunks) and forked by a <see cref="ForkedCall"/>;
+/// requests inside a dialog come back through the Record-Route and go on to the remote target; the ACK of a 2xx
+/// is forwarded statelessly. Answered calls are tracked until their BYE for the CallsActive counter.
+/// </summary>
+public sealed partial class SipProxy(CallRouter router, CallControlOptions options, CallCounters counters, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly ILogger _trace = loggers.CreateLogger(CallControlCore.TraceCategory);
+    private readonly ConcurrentDictionary<string, ActiveDialog> _dialogs = new(StringComparer.Ordinal);
+    private SipTransactionLayer? _layer;
+
+    /// <summary>The options.</summary>
+    public CallControlOptions Options => options;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time => time;
+
+    /// <summary>Answered calls whose BYE has not been seen.</summary>
+    public int ActiveDialogCount => _dialogs.Count;
+
+    internal SipTransactionLayer Layer => _layer ?? throw new InvalidOperationException("The proxy is not attached to a transaction layer.");
+
+    /// <summary>Whether <paramref name="uri"/> names this node's SIP listener.</summary>
+    public bool IsSelf(SipUri uri) => _layer is { } layer && ProxyMessages.IsSelf(uri, layer.Transports);
+
+    /// <summary>Connects the proxy to the node's transaction layer (at SIP start).</summary>
+    public void Attach(SipTransactionLayer layer) => _layer = layer ?? throw new ArgumentNullException(nameof(layer));
+
+    /// <summary>Routes and forwards a new INVITE; returns when its final response has gone upstream.</summary>
+    public async Task InviteAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        transaction.SendResponse(transaction.CreateResponse(100));
+        counters.Attempted();
+        var request = ProxyMessages.Copy(transaction.Request);
+        ProxyMessages.PopOwnRoutes(request, Layer.Transports);
+        if (request.Routes.Count > 0)
+        {
+            // A pre-loaded route to somewhere else: this node is not an open relay.
+            Refuse(transaction, new RefuseCall(403, "Forbidden", 21, "pre-loaded Route to another element"));
+            return;
+        }
+
+        CallPlan plan;
+        try
+        {
+            plan = await router.PlanAsync(request, transaction.Source, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Refuse(transaction, new RefuseCall(503, "Shutting Down", null, "node stopping"));
+            return;
+        }
+
+        if (transaction.CancelRequested.IsCancellationRequested)
+        {
+            Refuse(transaction, new RefuseCall(487, "Request Terminated", 16, "cancelled while routing"));
+            return;
+        }
+
+        if (plan is RefuseCall refusal)
+        {
+            Refuse(transaction, refusal);
+            return;
+        }
+
+        var forward = (ForwardCall)plan;
+        LogRouted(_trace, request.CallId, forward.Caller.Name, request.RequestUri.User, forward.Destination, forward.Sets.Count);
+        var call = new ForkedCall(this, transaction, request, forward);
+        call.Start();
+        await call.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Forwards a request inside a dialog (BYE, re-INVITE, UPDATE, INFO, NOTIFY, REFER...) that came back through
+    /// this proxy's Record-Route: pops the own Route entries and sends it on statefully.
+    /// </summary>
+    public async Task InDialogAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var request = ProxyMessages.Copy(transaction.Request);
+        ProxyMessages.PopOwnRoutes(request, Layer.Transports);
+        ProxyMessages.DecrementMaxForwards(request);
+        if (ProxyMessages.NextHop(request) is not { } next)
+        {
+            transaction.SendResponse(transaction.CreateResponse(404, "Remote Target Not Resolvable"));
+            return;
+        }
+
+        if (request.Method == SipMethods.Invite)
+        {
+            transaction.SendResponse(transaction.CreateResponse(100));
+        }
+
+        SipClientTransaction client;
+        try
+        {
+            client = Layer.SendRequest(request, next, (_, response) =>
+            {
+                if (response.StatusCode != 100)
+                {
+                    transaction.SendResponse(ProxyMessages.ToUpstream(response));
+                }
+            });
+        }
+        catch (InvalidOperationException ex)
+        {
+            TraceBranchFailure(new ForwardTarget(request.RequestUri, next, "in-dialog", MediaLimits.Defaults), ex.Message);
+            transaction.SendResponse(transaction.CreateResponse(503, "Destination Unreachable"));
+            return;
+        }
+
+        using var cancel = transaction.CancelRequested.Register(() => client.Cancel());
+        var final = await client.FinalResponse.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (request.Method == SipMethods.Bye && (final.IsSuccess || final.StatusCode is 481 or 408) && request.CallId is { } callId
+            && _dialogs.TryRemove(callId, out _))
+        {
+            counters.Completed();
+            LogCallEnded(_trace, callId, final.StatusCode);
+        }
+    }
+
+    /// <summary>Forwards the ACK of a 2xx (its own transaction, RFC 3261 §17.1.1.3) statelessly along its route.</summary>
+    public async Task AckAsync(SipReceivedMessage ack, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
+        if (ack.Message is not SipRequest received)
+        {
+            return;
+        }
+
+        var request = ProxyMessages.Copy(received);
+        if (ProxyMessages.PopOwnRoutes(request, Layer.Transports) == 0)
+        {
+            // Not record-routed through this node: no dialog of ours.
+            return;
+        }
+
+        ProxyMessages.DecrementMaxForwards(request);
+        if (ProxyMessages.NextHop(request) is { } next)
+        {
+            await Layer.SendStatelessRequestAsync(request, next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The branch request: retargeted, Max-Forwards decremented, record-routed, its offer filtered for the leg's regions.</summary>
+    internal (SipRequest? Request, SipResponse? Refusal) PrepareBranch(SipRequest request, SipServerTransaction server, ForwardTarget target)
+    {
+        var branch = ProxyMessages.Copy(request, target.RequestUri);
+        ProxyMessages.DecrementMaxForwards(branch);
+        var outbound = Layer.Transports.FirstOrDefault(t => t.Kind == target.Destination.Transport) ?? server.Transport;
+        ProxyMessages.AddRecordRoute(branch, server.Transport, outbound);
+        return (branch, null);
+    }
+
+    internal void CallAnswered(SipRequest request, SipResponse response, ForwardCall plan, ForwardTarget target)
+    {
+        counters.SetupEnded(response.StatusCode);
+        if (request.CallId is { } callId)
+        {
+            _dialogs.TryAdd(callId, new ActiveDialog(plan.Caller.Name, target.Label, time.GetUtcNow()));
+        }
+
+        LogAnswered(_trace, request.CallId, target.Label, plan.Destination);
+    }
+
+    internal void CallRefused(SipRequest request, int statusCode, ForwardCall plan)
+    {
+        counters.SetupEnded(statusCode);
+        LogRefused(_trace, request.CallId, statusCode, plan.Destination);
+    }
+
+    internal void TraceBranchFailure(ForwardTarget target, string detail) => LogBranchFailure(_trace, target.Label, target.Destination.EndPoint, detail);
+
+    internal void TraceAdvance(SipRequest request, TargetSet failed, SipResponse? response) =>
+        LogAdvance(_trace, request.CallId, failed.Name, response?.StatusCode ?? 0);
+
+    internal void TraceNoAnswer(SipRequest request) => LogNoAnswer(_trace, request.CallId, options.NoAnswerTimeout.TotalSeconds);
+
+    private void Refuse(SipServerTransaction transaction, RefuseCall refusal)
+    {
+        var response = transaction.CreateResponse(refusal.StatusCode, refusal.ReasonPhrase);
+        if (refusal.Q850Cause is { } cause)
+        {
+            ProxyMessages.AddQ850Reason(response, cause, refusal.ReasonPhrase);
+        }
+
+        counters.SetupEnded(refusal.StatusCode);
+        LogRefusedEarly(_trace, transaction.Request.CallId, refusal.StatusCode, refusal.ReasonPhrase, refusal.Detail);
+        transaction.SendResponse(response);
+    }
+
+    private sealed record ActiveDialog(string Caller, string Callee, DateTimeOffset Answered);
+
+    [LoggerMessage(EventId = 3120, Level = LogLevel.Debug, Message = "Call {CallId}: {Caller} dialled {Dialled}, routed to {Destination} ({Sets} target set(s))")]
+    private static partial void LogRouted(ILogger logger, string? callId, string caller, string? dialled, string destination, int sets);
+
+    [LoggerMessage(EventId = 3121, Level = LogLevel.Debug, Message = "Call {CallId}: refused {StatusCode} {Reason}: {Detail}")]
+    private static partial void LogRefusedEarly(ILogger logger, string? callId, int statusCode, string reason, string detail);
+
+    [LoggerMessage(EventId = 3122, Level = LogLevel.Debug, Message = "Call {CallId}: answered by {Target} ({Destination})")]
+    private static partial void LogAnswered(ILogger logger, string? callId, string target, string destination);
+
+    [LoggerMessage(EventId = 3123, Level = LogLevel.Debug, Message = "Call {CallId}: ended {StatusCode} ({Destination})")]
+    private static partial void LogRefused(ILogger logger, string? callId, int statusCode, string destination);
+
+    [LoggerMessage(EventId = 3124, Level = LogLevel.Debug, Message = "Call {CallId}: {Set} failed with {StatusCode}, trying the next")]
+    private static partial void LogAdvance(ILogger logger, string? callId, string set, int statusCode);
+
+    [LoggerMessage(EventId = 3125, Level = LogLevel.Debug, Message = "Call {CallId}: no answer after {Seconds} s, cancelling")]
+    private static partial void LogNoAnswer(ILogger logger, string? callId, double seconds);
+
+    [LoggerMessage(EventId = 3126, Level = LogLevel.Warning, Message = "Call branch to {Target} at {EndPoint} failed: {Detail}")]
+    private static partial void LogBranchFailure(ILogger logger, string target, System.Net.IPEndPoint endPoint, string detail);
+
+    [LoggerMessage(EventId = 3127, Level = LogLevel.Debug, Message = "Call {CallId}: BYE answered {StatusCode}, call completed")]
+    private static partial void LogCallEnded(ILogger logger, string? callId, int statusCode);
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using Emx.Cluster.ExtensionMobility;
+using Emx.Cluster.Provisioning;
+using Emx.Data;
+using Emx.Domain.Configuration;
+using Emx.Domain.Routing;
+using Emx.Sip.Messages;
+using Emx.Sip.Transport;
+using Microsoft.EntityFrameworkCore;
+
+namespace Emx.Cluster.CallControl.Routing;
+
+/// <summary>
+/// Decides where a new call goes, as CUCM's call control does: identifies the caller (a registered line of a phone,
+/// by the address its REGISTER came from, or a SIP trunk, by the far end's address), runs digit analysis with the
+/// caller's calling search spaces (line CSS, then device CSS; a trunk's CSS), and turns the match into targets: the
+/// registered devices of a directory number, or the trunks of a route pattern in hunting order. Refusals carry the
+/// SIP status and Q.850 cause CUCM would release with.
+/// </summary>
+public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dialPlan, TrunkMonitor trunks, TimeProvider time)
+{
+    /// <summary>Plans the call <paramref name="request"/> (an initial INVITE, own Route entries popped) received from <paramref name="source"/>.</summary>
+    public async Task<CallPlan> PlanAsync(SipRequest request, SipReceivedMessage source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        var view = await dialPlan.GetAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        var now = time.GetUtcNow();
+        var caller = await IdentifyAsync(db, view, request, source, now, cancellationToken).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return new RefuseCall(403, "Forbidden", 21, $"caller {request.From?.Uri} from {source.RemoteEndPoint} is neither a registered line nor a SIP trunk");
+        }
+
+        var dialled = DialledNumber(request.RequestUri);
+        var decision = view.Snapshot.Resolve(new RoutingRequest
+        {
+            CallingSearchSpaces = caller.CallingSearchSpaces,
+            DialedDigits = dialled,
+            DevicePool = caller.DevicePool,
+        });
+
+        var callerRegion = view.RegionOfPool(caller.DevicePool);
+        return decision switch
+        {
+            RouteDecision.DirectoryNumber line => await ToLineAsync(db, view, caller, callerRegion, line, now, cancellationToken).ConfigureAwait(false),
+            RouteDecision.Route route => ToTrunks(view, caller, callerRegion, route),
+            RouteDecision.Blocked blocked => new RefuseCall(403, "Forbidden", 21, $"blocked by route pattern {blocked.Pattern} in {PartitionName(blocked.Partition)}"),
+            RouteDecision.RouteUnavailable unavailable => new RefuseCall(503, "Service Unavailable", 34,
+                $"route pattern {unavailable.Pattern} in {PartitionName(unavailable.Partition)}: {unavailable.Destination} has no trunk"),
+            RouteDecision.InvalidDialString { Error: DialStringError.Empty } => new RefuseCall(484, "Address Incomplete", 28, "nothing dialled"),
+            RouteDecision.InvalidDialString invalid => new RefuseCall(404, "Not Found", 1, $"'{dialled}' is not a dialable number ({invalid.Error})"),
+            _ => new RefuseCall(404, "Not Found", 1, $"{dialled} matches nothing in {string.Join(", ", caller.CallingSearchSpaces)} or <None>"),
+        };
+    }
+
+    /// <summary>The user part of a sip: Request-URI, or the number of a tel: URI.</summary>
+    public static string DialledNumber(SipUri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (uri.IsTel)
+        {
+            var number = uri.SchemeSpecificPart;
+            var semicolon = number.IndexOf(';', StringComparison.Ordinal);
+            return semicolon < 0 ? number : number[..semicolon];
+        }
+
+        return uri.User ?? string.Empty;
+    }
+
+    private static async Task<CallerContext?> IdentifyAsync(
+        EmxDbContext db, DialPlanView view, SipRequest request, SipReceivedMessage source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var remote = new IPEndPoint(DialPlanView.Normalize(source.RemoteEndPoint.Address), source.RemoteEndPoint.Port);
+        if (request.From?.Uri.User is { Length: > 0 } fromDn)
+        {
+            var bindings = await db.Registrations.AsNoTracking()
+                .Where(r => r.Aor == fromDn && r.ExpiresAt > now)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var binding = bindings.FirstOrDefault(b => RegistrationSource.TryParse(b.Source, out var from)
+                && from.Transport == source.Transport.Kind && from.EndPoint.Equals(remote));
+            if (binding is not null && await CurrentDevice.ReadAsync(db, binding.DeviceName, cancellationToken).ConfigureAwait(false) is { } device)
+            {
+                var partition = binding.Partition ?? string.Empty;
+                var line = device.Device.Lines.FirstOrDefault(l => l.Dn == fromDn && (l.Partition ?? string.Empty) == partition);
+                return new CallerContext
+                {
+                    Name = device.Phone.Name,
+                    LineDn = fromDn,
+                    LinePartition = partition,
+                    CallingSearchSpaces = [.. new[] { line?.Css, device.Phone.Css }.OfType<string>()],
+                    DevicePool = device.Phone.DevicePool,
+                };
+            }
+        }
+
+        if (view.TrunkFrom(remote) is { } trunk)
+        {
+            return new CallerContext
+            {
+                Name = trunk.Name,
+                IsTrunk = true,
+                CallingSearchSpaces = trunk.Css is { } css ? [css] : [],
+                DevicePool = trunk.DevicePool,
+            };
+        }
+
+        return null;
+    }
+
+    private static async Task<CallPlan> ToLineAsync(
+        EmxDbContext db,
+        DialPlanView view,
+        CallerContext caller,
+        Region? callerRegion,
+        RouteDecision.DirectoryNumber line,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var bindings = await db.Registrations.AsNoTracking()
+            .Where(r => r.Aor == line.Dn && r.ExpiresAt > now)
+            .OrderBy(r => r.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        bindings.RemoveAll(b => (b.Partition ?? string.Empty) != line.Partition);
+        var name = line.Dn + " in " + PartitionName(line.Partition);
+        if (bindings.Count == 0)
+        {
+            return new RefuseCall(480, "Temporarily Unavailable", 20, name + " is not registered");
+        }
+
+        var devices = bindings.Select(b => b.DeviceName).Distinct().ToList();
+        var pools = await db.Config<Phone>().AsNoTracking()
+            .Where(p => devices.Contains(p.Name))
+            .Select(p => new { p.Name, p.DevicePool })
+            .ToDictionaryAsync(p => p.Name, p => p.DevicePool, cancellationToken).ConfigureAwait(false);
+        var targets = new List<ForwardTarget>(bindings.Count);
+        foreach (var binding in bindings)
+        {
+            if (!RegistrationSource.TryParse(binding.Source, out var from) || !SipUri.TryParse(binding.Contact, out var contact))
+            {
+                continue;
+            }
+
+            var region = view.RegionOfPool(pools.GetValueOrDefault(binding.DeviceName));
+            targets.Add(new ForwardTarget(contact, new SipDestination(from.Transport, from.EndPoint), binding.DeviceName, MediaLimits.Between(callerRegion, region)));
+        }
+
+        return targets.Count == 0
+            ? new RefuseCall(480, "Temporarily Unavailable", 20, name + " has no usable binding")
+            : new ForwardCall(caller, line.Dn, name, [new TargetSet(line.Dn + "/" + line.Partition, targets, AdvanceOnFailure: false)]);
+    }
+
+    private CallPlan ToTrunks(DialPlanView view, CallerContext caller, Region? callerRegion, RouteDecision.Route route)
+    {
+        var sets = new List<TargetSet>();
+        var skipped = new List<string>();
+        foreach (var attempt in route.Attempts)
+        {
+            if (!view.Trunks.TryGetValue(attempt.Trunk, out var trunk) || !view.TrunkEndPoints.TryGetValue(attempt.Trunk, out var endPoint)
+                || !trunks.IsInService(attempt.Trunk))
+            {
+                skipped.Add(attempt.Trunk);
+                continue;
+            }
+
+            var kind = trunk.Transport == Domain.Configuration.SipTransportKind.Tcp ? Sip.Transport.SipTransportKind.Tcp : Sip.Transport.SipTransportKind.Udp;
+            var host = endPoint.Address.ToString();
+            var uri = SipUri.CreateSip(route.CalledDigits, endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "[" + host + "]" : host, endPoint.Port);
+            if (kind == Sip.Transport.SipTransportKind.Tcp)
+            {
+                uri = uri.WithParameter("transport", "tcp");
+            }
+
+            var media = MediaLimits.Between(callerRegion, view.RegionOfPool(trunk.DevicePool));
+            sets.Add(new TargetSet(trunk.Name, [new ForwardTarget(uri, new SipDestination(kind, endPoint), trunk.Name, media)], AdvanceOnFailure: true));
+        }
+
+        var name = route.Pattern + " in " + PartitionName(route.Partition);
+        return sets.Count == 0
+            ? new RefuseCall(503, "Service Unavailable", 34, name + ": every trunk is out of service (" + string.Join(", ", skipped) + ")")
+            : new ForwardCall(caller, route.CalledDigits, name + " via " + string.Join(", ", sets.Select(s => s.Name)), sets);
+    }
+
+    private static string PartitionName(string partition) => partition.Length == 0 ? "<None>" : partition;
+}
