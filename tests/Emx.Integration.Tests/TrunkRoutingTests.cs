@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Emx.Cluster.CallControl;
+using Emx.Cluster.CallControl.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using static Emx.Integration.Tests.EmAppLab;
 
@@ -99,6 +100,37 @@ public sealed class TrunkRoutingTests
         }
     }
 
+    /// <summary>
+    /// Regression: a trunk whose destination changes is about a new far end. It is pinged at once (not after the
+    /// down-ping interval of the old one), and the answer of a ping still in flight to the old far end is dropped
+    /// (it used to mark the re-pointed trunk No Service, refusing calls to a far end that answers).
+    /// </summary>
+    [Fact(Timeout = 90_000)]
+    public async Task TrunkMonitor_TrunkRepointedWhilePingingASilentFarEnd_PingsTheNewFarEndAtOnceAndDropsTheOldAnswer()
+    {
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Parse(ClusterB), 0));
+        var silentPort = ((IPEndPoint)silent.LocalEndPoint!).Port;
+        await using var b = await StartAsync(address: ClusterB, labFile: "cluster-b.yaml");
+
+        // The ping to the silent far end is in flight for 3 s; a trunk that is down is pinged again only after 60 s.
+        var options = new CallControlOptions { TrunkPingTimeout = TimeSpan.FromSeconds(3), TrunkDownPingInterval = TimeSpan.FromSeconds(60) };
+        await using var a = await StartAsync(
+            doc => doc.SipTrunks[doc.SipTrunks.FindIndex(t => t.Name == "EMCC-Trunk-B")] = EmccTrunk("EMCC-Trunk-B", ClusterB, silentPort, pingSeconds: 5),
+            address: ClusterA,
+            services: s => s.AddSingleton(options));
+        await a.ApplyAsync(new ProvisioningDocument { SipTrunks = [EmccTrunk("EMCC-Trunk-B", ClusterB, b.Node.SipEndPoint!.Port, pingSeconds: 5)] });
+        using var admin = Admin(a);
+
+        await WaitForTrunkAsync(admin, "EMCC-Trunk-B", "fullService");
+        await Timeouts.WaitUntilAsync(
+            _ => Task.FromResult(a.Logs.Lines.Any(l => l.Contains("EMCC-Trunk-B: answer of the ping to", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(15),
+            "the ping to the old far end to end");
+        await WaitForTrunkAsync(admin, "EMCC-Trunk-B", "fullService");
+        Assert.DoesNotContain(a.Logs.Lines, l => l.Contains("SIP trunk EMCC-Trunk-B: NoService", StringComparison.Ordinal));
+    }
+
     /// <summary>The first trunk fails (its gateway answers 503, or nothing listens on its TCP port); the call hunts on to the second.</summary>
     [Theory(Timeout = 90_000)]
     [InlineData("routeList")] // RL-Hunt: RG-1 [GW-1], RG-2 [GW-2]; GW-1 answers 503
@@ -156,8 +188,15 @@ public sealed class TrunkRoutingTests
         Assert.Empty(counters.CallsRefusedByStatus);
     }
 
-    [Fact(Timeout = 90_000)]
-    public async Task CircularRouteGroup_TwoCalls_EachTrunkTakesOne()
+    /// <summary>
+    /// Two calls through a circular route group take one trunk each, also when the dial plan was reloaded between them
+    /// (regression: the rotation restarted at the first trunk with every reload, every <see cref="DialPlanCache.MaxAge"/>,
+    /// so calls further apart than that always took the first trunk).
+    /// </summary>
+    [Theory(Timeout = 90_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CircularRouteGroup_TwoCalls_EachTrunkTakesOne(bool reloadBetweenCalls)
     {
         using var sipp = SippCalls.Find("SIPp circular distribution test");
         if (sipp is null)
@@ -167,6 +206,7 @@ public sealed class TrunkRoutingTests
 
         var port1 = SippCalls.FreeUdpPort(Gateways);
         var port2 = SippCalls.FreeUdpPort(Gateways);
+        var clock = new ShiftedTimeProvider();
         await using var a = await StartAsync(
             doc =>
             {
@@ -175,19 +215,24 @@ public sealed class TrunkRoutingTests
                 doc.RouteGroups.Add(new RouteGroup { Name = "RG-Circular", Distribution = RouteGroupDistribution.Circular, Members = ["GW-1", "GW-2"] });
                 doc.RoutePatterns.Add(new RoutePattern { Pattern = "8XXX", Partition = "Internal", Destination = "RG-Circular" });
             },
-            address: ClusterA);
+            address: ClusterA,
+            services: s => s.AddSingleton<TimeProvider>(clock));
         var aSip = a.Node.SipEndPoint!;
         var callerPort = SippCalls.FreeUdpPort();
         await sipp.RegisterAsync(aSip, callerPort, "1901", Phone1);
 
         // Each gateway takes exactly one call: a second call to the same gateway finds no SIPp there and fails.
-        var first = await sipp.ListenAsync(aSip, Gateways, port1, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", "^INVITE sip:8123@")));
-        var second = await sipp.ListenAsync(aSip, Gateways, port2, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", "^INVITE sip:8123@")));
-        var caller = await sipp.CallAsync(aSip, callerPort, "sipp-call-uac.xml", "1901", "8123", calls: 2);
+        var first = await sipp.ListenAsync(aSip, Gateways, port1, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", $@"^INVITE sip:8123@127\.0\.3\.1:{port1} ")));
+        var second = await sipp.ListenAsync(aSip, Gateways, port2, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", $@"^INVITE sip:8123@127\.0\.3\.1:{port2} ")));
+        SippCalls.AssertPassed(await sipp.CallAsync(aSip, callerPort, "sipp-call-uac.xml", "1901", "8123"), "caller 1901, first call");
+        SippCalls.AssertPassed(await first, "GW-1 (first call)");
+        if (reloadBetweenCalls)
+        {
+            clock.Offset = DialPlanCache.MaxAge + TimeSpan.FromSeconds(1);
+        }
 
-        SippCalls.AssertPassed(caller, "caller 1901 (two calls)");
-        SippCalls.AssertPassed(await first, "GW-1");
-        SippCalls.AssertPassed(await second, "GW-2");
+        SippCalls.AssertPassed(await sipp.CallAsync(aSip, callerPort, "sipp-call-uac.xml", "1901", "8123"), "caller 1901, second call");
+        SippCalls.AssertPassed(await second, "GW-2 (second call)");
     }
 
     /// <summary>
