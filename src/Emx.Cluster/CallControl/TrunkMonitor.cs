@@ -34,7 +34,9 @@ public sealed record TrunkState(string Trunk, TrunkServiceStatus Status, DateTim
 /// <c>optionsPing</c> is pinged every <c>optionsPingIntervalSeconds</c> while in service and every
 /// <see cref="CallControlOptions.TrunkDownPingInterval"/> while not; no answer within
 /// <see cref="CallControlOptions.TrunkPingTimeout"/>, or a 408/503, marks it No Service and the router skips it;
-/// any other answer brings it back.
+/// any other answer brings it back. A trunk whose destination, port or transport changes is about another far end:
+/// what was known is forgotten, the new far end is pinged at once, and the answer of a ping still in flight to the
+/// old one is dropped (as CUCM resets a trunk when its changed configuration is applied).
 /// </summary>
 public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOptions options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
@@ -43,7 +45,9 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
     private readonly ILogger _logger = loggers.CreateLogger<TrunkMonitor>();
     private readonly ConcurrentDictionary<string, TrunkState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextPing = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _pinging = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Trunk, SipDestination Destination), byte> _pinging = new();
+    private readonly ConcurrentDictionary<string, SipDestination> _farEnds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private SipTransactionLayer? _layer;
     private Task? _loop;
@@ -67,7 +71,11 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
     }
 
     /// <summary>Pings every trunk that is due now, and waits for the answers (tests and "check now").</summary>
-    public async Task PingDueAsync(CancellationToken cancellationToken)
+    public async Task PingDueAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(await StartDuePingsAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Starts a ping to every trunk that is due now (and not being pinged) and returns them without waiting.</summary>
+    private async Task<List<Task>> StartDuePingsAsync(CancellationToken cancellationToken)
     {
         var view = await dialPlan.GetAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -76,10 +84,36 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
         {
             if (!trunk.OptionsPing)
             {
+                _farEnds.TryRemove(name, out _);
+                _nextPing.TryRemove(name, out _);
                 _states[name] = _states.TryGetValue(name, out var old) && old.Status == TrunkServiceStatus.Unknown
                     ? old
                     : new TrunkState(name, TrunkServiceStatus.Unknown, now, "OPTIONS ping not enabled", null);
                 continue;
+            }
+
+            if (!view.TrunkEndPoints.TryGetValue(name, out var endPoint))
+            {
+                _farEnds.TryRemove(name, out _);
+                if (!_nextPing.TryGetValue(name, out var retry) || retry <= now)
+                {
+                    Record(name, TrunkServiceStatus.NoService, $"destination {trunk.Destination} does not resolve", now, TimeSpan.FromSeconds(trunk.OptionsPingIntervalSeconds));
+                }
+
+                continue;
+            }
+
+            var kind = trunk.Transport == Domain.Configuration.SipTransportKind.Tcp ? SipTransportKind.Tcp : SipTransportKind.Udp;
+            var destination = new SipDestination(kind, endPoint);
+            if (!_farEnds.TryGetValue(name, out var known) || known != destination)
+            {
+                // A new far end (or the first one seen): its state is unknown until it answers, and it is due now.
+                _farEnds[name] = destination;
+                _nextPing.TryRemove(name, out _);
+                if (known is not null)
+                {
+                    _states.TryRemove(name, out _);
+                }
             }
 
             if (_nextPing.TryGetValue(name, out var due) && due > now)
@@ -87,26 +121,20 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
                 continue;
             }
 
-            if (!view.TrunkEndPoints.TryGetValue(name, out var endPoint))
+            if (_pinging.TryAdd((name, destination), 0))
             {
-                Record(name, TrunkServiceStatus.NoService, $"destination {trunk.Destination} does not resolve", now, TimeSpan.FromSeconds(trunk.OptionsPingIntervalSeconds));
-                continue;
-            }
-
-            if (_pinging.TryAdd(name, 0))
-            {
-                var kind = trunk.Transport == Domain.Configuration.SipTransportKind.Tcp ? SipTransportKind.Tcp : SipTransportKind.Udp;
-                pings.Add(PingAsync(name, trunk.Destination, new SipDestination(kind, endPoint), TimeSpan.FromSeconds(trunk.OptionsPingIntervalSeconds), cancellationToken));
+                pings.Add(PingAsync(name, trunk.Destination, destination, TimeSpan.FromSeconds(trunk.OptionsPingIntervalSeconds), cancellationToken));
             }
         }
 
-        foreach (var name in _states.Keys.Where(n => !view.Trunks.ContainsKey(n)))
+        foreach (var name in _states.Keys.Concat(_farEnds.Keys).Where(n => !view.Trunks.ContainsKey(n)).ToList())
         {
             _states.TryRemove(name, out _);
             _nextPing.TryRemove(name, out _);
+            _farEnds.TryRemove(name, out _);
         }
 
-        await Task.WhenAll(pings).ConfigureAwait(false);
+        return pings;
     }
 
     /// <summary>Stops pinging.</summary>
@@ -130,6 +158,15 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
             }
         }
 
+        try
+        {
+            await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Pings cut short by the stop.
+        }
+
         _stopping.Dispose();
     }
 
@@ -139,7 +176,12 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
         {
             try
             {
-                await PingDueAsync(cancellationToken).ConfigureAwait(false);
+                // Not waited for: a far end that does not answer holds up neither the other trunks nor the next look
+                // at the configuration (a re-pointed trunk is pinged on the next tick).
+                foreach (var ping in await StartDuePingsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    Track(ping);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -148,6 +190,23 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
 
             await Task.Delay(Tick, time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private void Track(Task ping)
+    {
+        _inFlight.TryAdd(ping, 0);
+        _ = ping.ContinueWith(
+            t =>
+            {
+                _inFlight.TryRemove(t, out _);
+                if (t.Exception is { } exception)
+                {
+                    LogLoopFailure(_logger, exception.GetBaseException());
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task PingAsync(string name, string host, SipDestination destination, TimeSpan upInterval, CancellationToken cancellationToken)
@@ -184,11 +243,18 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
                 status = TrunkServiceStatus.NoService;
             }
 
+            if (!_farEnds.TryGetValue(name, out var current) || current != destination)
+            {
+                // The trunk was re-pointed (or removed) while this ping was out: the answer is about a far end it no longer uses.
+                LogStaleAnswer(_logger, name, destination.EndPoint, outcome);
+                return;
+            }
+
             Record(name, status, outcome, time.GetUtcNow(), status == TrunkServiceStatus.FullService ? upInterval : options.TrunkDownPingInterval);
         }
         finally
         {
-            _pinging.TryRemove(name, out _);
+            _pinging.TryRemove((name, destination), out _);
         }
     }
 
@@ -208,6 +274,9 @@ public sealed partial class TrunkMonitor(DialPlanCache dialPlan, CallControlOpti
 
     [LoggerMessage(EventId = 3140, Level = LogLevel.Information, Message = "SIP trunk {Trunk}: {Status} ({Reason})")]
     private static partial void LogStatus(ILogger logger, string trunk, TrunkServiceStatus status, string reason);
+
+    [LoggerMessage(EventId = 3142, Level = LogLevel.Debug, Message = "SIP trunk {Trunk}: answer of the ping to {EndPoint} dropped, the trunk no longer points there ({Outcome})")]
+    private static partial void LogStaleAnswer(ILogger logger, string trunk, System.Net.IPEndPoint endPoint, string outcome);
 
     [LoggerMessage(EventId = 3141, Level = LogLevel.Error, Message = "SIP trunk monitor failed; retrying")]
     private static partial void LogLoopFailure(ILogger logger, Exception exception);

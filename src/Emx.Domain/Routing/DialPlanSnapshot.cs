@@ -62,7 +62,8 @@ public sealed class DialPlanSnapshot
     /// Builds a snapshot. The inputs are read once and not kept: later changes to them do not show. Invalid route
     /// patterns (which the validator rejects) never match; a second pattern with the same text and partition is
     /// ignored. Partitions need no list of their own: a partition is reached through the CSSs that name it and holds
-    /// the directory numbers and patterns that name it.
+    /// the directory numbers and patterns that name it. Circular route groups rotate with <paramref name="rotation"/>
+    /// (pass the one the previous snapshot was built with to carry the rotation on); null starts a new one.
     /// </summary>
     public static DialPlanSnapshot Build(
         IEnumerable<CallingSearchSpace> callingSearchSpaces,
@@ -71,7 +72,8 @@ public sealed class DialPlanSnapshot
         IEnumerable<RouteGroup> routeGroups,
         IEnumerable<SipTrunk> sipTrunks,
         IEnumerable<DevicePool> devicePools,
-        IEnumerable<DirectoryNumberEntry> directoryNumbers)
+        IEnumerable<DirectoryNumberEntry> directoryNumbers,
+        RouteGroupRotation? rotation = null)
     {
         ArgumentNullException.ThrowIfNull(callingSearchSpaces);
         ArgumentNullException.ThrowIfNull(routePatterns);
@@ -120,13 +122,14 @@ public sealed class DialPlanSnapshot
         }
 
         var trunks = sipTrunks.Select(t => t.Name).ToFrozenSet(StringComparer.Ordinal);
+        rotation ??= new RouteGroupRotation();
         var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
         foreach (var group in routeGroups)
         {
             groups.TryAdd(group.Name, new GroupEntry(
                 group.Name,
                 [.. group.Members.Where(trunks.Contains)],
-                group.Distribution == RouteGroupDistribution.Circular));
+                group.Distribution == RouteGroupDistribution.Circular ? rotation : null));
         }
 
         var lists = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -373,10 +376,11 @@ public sealed class DialPlanSnapshot
         bool DiscardPreDot,
         string PrefixDigits);
 
-    private sealed class GroupEntry(string name, string[] trunks, bool circular)
+    /// <param name="name">The route group.</param>
+    /// <param name="trunks">Its trunks, in order.</param>
+    /// <param name="rotation">The rotation of a circular group; null for top down.</param>
+    private sealed class GroupEntry(string name, string[] trunks, RouteGroupRotation? rotation)
     {
-        private int _calls = -1;
-
         public void AddAttempts(List<RouteAttempt> attempts)
         {
             if (trunks.Length == 0)
@@ -385,7 +389,7 @@ public sealed class DialPlanSnapshot
             }
 
             // Circular: each call starts one trunk further on than the previous call through this group.
-            var start = circular ? (int)((uint)Interlocked.Increment(ref _calls) % (uint)trunks.Length) : 0;
+            var start = rotation?.Next(name, trunks.Length) ?? 0;
             for (var i = 0; i < trunks.Length; i++)
             {
                 attempts.Add(new RouteAttempt(trunks[(start + i) % trunks.Length], name));

@@ -71,6 +71,18 @@ public sealed class RouteExpansionTests
     }
 
     [Fact]
+    public void Resolve_CircularGroupInARebuiltSnapshotWithTheSameRotation_GoesOnWhereItWas()
+    {
+        var rotation = new RouteGroupRotation();
+        var plan = Plan("RG-C").Group("RG-C", RouteGroupDistribution.Circular, "T1", "T2", "T3");
+
+        Assert.Equal("T1", Attempts(Call(plan.Build(rotation)))[0].Trunk);
+        Assert.Equal("T2", Attempts(Call(plan.Build(rotation)))[0].Trunk);
+        Assert.Equal("T3", Attempts(Call(plan.Build(rotation)))[0].Trunk);
+        Assert.Equal("T1", Attempts(Call(plan.Build()))[0].Trunk);
+    }
+
+    [Fact]
     public void Resolve_CircularGroups_CountIndependently()
     {
         var plan = Plan("RG-1").Group("RG-1", RouteGroupDistribution.Circular, "T1", "T2")

@@ -73,7 +73,7 @@ internal sealed class TestDialPlan
         return this;
     }
 
-    public DialPlanSnapshot Build() => DialPlanSnapshot.Build(_css, _patterns, _lists, _groups, _trunks, _pools, _dns);
+    public DialPlanSnapshot Build(RouteGroupRotation? rotation = null) => DialPlanSnapshot.Build(_css, _patterns, _lists, _groups, _trunks, _pools, _dns, rotation);
 
     /// <summary>Resolves <paramref name="dialed"/> for a caller using <paramref name="css"/> (in order) and no device pool.</summary>
     public static RouteDecision Dial(DialPlanSnapshot plan, string dialed, params string?[] css) =>

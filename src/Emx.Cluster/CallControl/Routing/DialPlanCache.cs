@@ -81,7 +81,8 @@ public sealed class DialPlanView
 /// <summary>
 /// Builds the <see cref="DialPlanView"/> from the database and keeps it until the configuration changes (an apply
 /// or delete on this node, seen through <see cref="SettingsCache.Version"/>) or <see cref="MaxAge"/> passes (changes
-/// made through another node).
+/// made through another node). The circular route groups' rotation is the cache's, not a view's, so a rebuild does not
+/// send the next call back to a group's first trunk.
 /// </summary>
 public sealed class DialPlanCache(IEmxDbContextFactory contexts, SettingsCache settings, TimeProvider time) : IDisposable
 {
@@ -91,6 +92,9 @@ public sealed class DialPlanCache(IEmxDbContextFactory contexts, SettingsCache s
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _building = new(1, 1);
+
+    // Outlives the views: circular route groups go on rotating across rebuilds.
+    private readonly RouteGroupRotation _rotation = new();
     private (DialPlanView View, DateTimeOffset Built)? _current;
 
     /// <summary>The current view, rebuilt first when stale.</summary>
@@ -139,7 +143,7 @@ public sealed class DialPlanCache(IEmxDbContextFactory contexts, SettingsCache s
         var numbers = await db.DirectoryNumbers.AsNoTracking()
             .Select(d => new DirectoryNumberEntry(d.Dn, d.Partition))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var snapshot = DialPlanSnapshot.Build(spaces, patterns, lists, groups, trunks, pools, numbers);
+        var snapshot = DialPlanSnapshot.Build(spaces, patterns, lists, groups, trunks, pools, numbers, _rotation);
 
         var endPoints = new Dictionary<string, IPEndPoint>(StringComparer.Ordinal);
         foreach (var trunk in trunks)
