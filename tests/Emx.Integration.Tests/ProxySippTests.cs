@@ -45,6 +45,65 @@ public sealed class ProxySippTests
         Assert.Equal(0, counters.CallsInProgress);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Sipp_RegionOf8Kbps_CalleeIsOfferedOnlyG729AndDtmf()
+    {
+        var sipp = Sipp.Find("SIPp region codec test");
+        if (sipp is null)
+        {
+            return;
+        }
+
+        // The EMCC default Max Audio Bit Rate: of the caller's PCMU, PCMA, G729 and telephone-event only G729 fits.
+        await using var lab = await StartAsync(p => p.Regions[0].MaxAudioBitRateKbps = 8);
+        var server = lab.Node.SipEndPoint!;
+        var callerPort = FreeUdpPort();
+        var calleePort = FreeUdpPort();
+        await RegisterAsync(sipp, server, callerPort, "1901", Phone1);
+        await RegisterAsync(sipp, server, calleePort, "1902", Phone2);
+        var uas = (await File.ReadAllTextAsync(ScenarioPath("sipp-call-uas.xml"), Ct)).Replace(
+            "<recv request=\"INVITE\" rrs=\"true\" />",
+            "<recv request=\"INVITE\" rrs=\"true\"><action><ereg regexp=\"m=audio [0-9]+ RTP/AVP 18 101\" search_in=\"body\" check_it=\"true\" assign_to=\"m\" /></action></recv><Reference variables=\"m\" />",
+            StringComparison.Ordinal);
+        var scenario = await WriteScenarioAsync("uas-g729.xml", uas);
+
+        var answering = Sipp.RunAsync(sipp, Arguments(server, calleePort, scenario, sendsFirst: false), TimeSpan.FromSeconds(60), Ct);
+        await Task.Delay(500, Ct);
+        var (exitCode, log) = await Sipp.RunAsync(sipp, [.. Arguments(server, callerPort, "sipp-call-uac.xml", sendsFirst: true), "-key", "dn", "1901", "-s", "1902"], TimeSpan.FromSeconds(60), Ct);
+        var (calleeExit, calleeLog) = await answering;
+
+        Assert.True(exitCode == 0, $"caller sipp exited with {exitCode}:{Environment.NewLine}{log}");
+        Assert.True(calleeExit == 0, $"callee sipp (expects m=audio ... 18 101) exited with {calleeExit}:{Environment.NewLine}{calleeLog}");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Sipp_NoOfferedCodecFitsTheRegion_488WithWarning305()
+    {
+        var sipp = Sipp.Find("SIPp no common codec test");
+        if (sipp is null)
+        {
+            return;
+        }
+
+        // The refused-call scenario offers PCMU only; 8 kb/s leaves nothing.
+        await using var lab = await StartAsync(p => p.Regions[0].MaxAudioBitRateKbps = 8);
+        var server = lab.Node.SipEndPoint!;
+        var callerPort = FreeUdpPort();
+        var calleePort = FreeUdpPort();
+        await RegisterAsync(sipp, server, callerPort, "1901", Phone1);
+        await RegisterAsync(sipp, server, calleePort, "1902", Phone2);
+        var refused = (await File.ReadAllTextAsync(ScenarioPath("sipp-call-refused.xml"), Ct)).Replace(
+            "<recv response=\"[status]\" />",
+            "<recv response=\"488\"><action><ereg regexp=\"Warning: 305 [^ ]+ .Incompatible media format.\" search_in=\"msg\" check_it=\"true\" assign_to=\"w\" /></action></recv><Reference variables=\"w\" />",
+            StringComparison.Ordinal);
+        var scenario = await WriteScenarioAsync("refused-488.xml", refused);
+
+        var (exitCode, log) = await Sipp.RunAsync(sipp, [.. Arguments(server, callerPort, scenario, sendsFirst: true), "-key", "dn", "1901", "-s", "1902"], TimeSpan.FromSeconds(60), Ct);
+
+        Assert.True(exitCode == 0, $"sipp exited with {exitCode}:{Environment.NewLine}{log}");
+        Assert.Equal(1, lab.Service<CallCounters>().Snapshot().CallsRefusedByStatus[488]);
+    }
+
     [Theory(Timeout = 120_000)]
     [InlineData("1999", 404)] // matches nothing in AllCSS: unallocated number
     [InlineData("1902", 480)] // a line of the cluster, not registered
@@ -110,6 +169,13 @@ public sealed class ProxySippTests
         }
 
         return [.. arguments];
+    }
+
+    private static async Task<string> WriteScenarioAsync(string name, string text)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("emx-sipp-scenario-").FullName, name);
+        await File.WriteAllTextAsync(path, text, Ct);
+        return path;
     }
 
     private static string ScenarioPath(string name) => Path.Combine(AppContext.BaseDirectory, "Sipp", name);

@@ -66,7 +66,7 @@ public static class Sipp
 
             var errorLogs = workDirectory.GetFiles("*errors.log").Select(file => File.ReadAllText(file.FullName));
             var log = string.Join(Environment.NewLine, [await output, await errors, .. errorLogs]);
-            return (process.ExitCode, log.Length <= 4000 ? log : log[^4000..]);
+            return (process.ExitCode, log.Length <= 12000 ? log : log[^12000..]);
         }
         finally
         {

@@ -20,6 +20,7 @@ internal sealed class ForkedCall
     private readonly ForwardCall _plan;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<SipResponse> _local = new(ReferenceEqualityComparer.Instance);
     private List<Branch> _branches = [];
     private int _setIndex = -1;
     private SipResponse? _best;
@@ -80,7 +81,7 @@ internal sealed class ForkedCall
         var prepared = _proxy.PrepareBranch(_request, _server, branch.Target);
         if (prepared.Refusal is { } refusal)
         {
-            OnResponse(branch, refusal);
+            OnLocalResponse(branch, refusal);
             return;
         }
 
@@ -103,8 +104,19 @@ internal sealed class ForkedCall
         {
             // No transport for the target's kind or address family, or the node is stopping.
             _proxy.TraceBranchFailure(branch.Target, ex.Message);
-            OnResponse(branch, SipResponseFactory.CreateResponse(_request, 503, "Destination Unreachable"));
+            OnLocalResponse(branch, new SipResponse(503, "Destination Unreachable"));
         }
+    }
+
+    /// <summary>A final answer the proxy makes up for a branch it could not send (no Via of its own to remove).</summary>
+    private void OnLocalResponse(Branch branch, SipResponse response)
+    {
+        lock (_gate)
+        {
+            _local.Add(response);
+        }
+
+        OnResponse(branch, response);
     }
 
     private void OnResponse(Branch branch, SipResponse response)
@@ -208,6 +220,14 @@ internal sealed class ForkedCall
             // Every trunk of the route failed: CUCM releases with cause 34 (no circuit/channel available).
             upstream = _server.CreateResponse(503, "Service Unavailable");
             ProxyMessages.AddQ850Reason(upstream, 34, "No circuit/channel available");
+        }
+        else if (_local.Contains(_best!))
+        {
+            upstream = _server.CreateResponse(_best!.StatusCode, _best.ReasonPhrase);
+            foreach (var header in _best.Headers)
+            {
+                upstream.Headers.Add(header.Name, header.Value);
+            }
         }
         else
         {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Emx.Cluster.CallControl.Media;
 using Emx.Cluster.CallControl.Routing;
 using Emx.Sip.Messages;
+using Emx.Sip.Sdp;
 using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 using Microsoft.Extensions.Logging;
@@ -160,7 +162,36 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         ProxyMessages.DecrementMaxForwards(branch);
         var outbound = Layer.Transports.FirstOrDefault(t => t.Kind == target.Destination.Transport) ?? server.Transport;
         ProxyMessages.AddRecordRoute(branch, server.Transport, outbound);
+        if (branch.Body.IsEmpty || branch.ContentType is not { } type
+            || !string.Equals(type.MediaType, "application/sdp", StringComparison.OrdinalIgnoreCase))
+        {
+            return (branch, null);
+        }
+
+        // CUCM offers only what the regions of both ends allow, in its preference order (reference section 10).
+        if (!SdpParser.TryParse(branch.Body.Span, out var offer, out var error))
+        {
+            LogBadOffer(_trace, request.CallId, error.Reason);
+            return (null, Refusal(488, "Not Acceptable Here", 399, "Malformed session description: " + error.Reason));
+        }
+
+        var filtered = SdpCodecFilter.Apply(offer, target.Media.MaxAudioBitRateKbps, target.Media.LinkLossType);
+        if (!filtered.IsFiltered)
+        {
+            LogNoCommonCodec(_trace, request.CallId, target.Label, target.Media.MaxAudioBitRateKbps, target.Media.LinkLossType);
+            return (null, Refusal(488, "Not Acceptable Here", filtered.WarningCode ?? 305, filtered.WarningText ?? "Incompatible media format"));
+        }
+
+        branch.Body = SdpWriter.WriteBytes(filtered.Offer!);
         return (branch, null);
+    }
+
+    private SipResponse Refusal(int statusCode, string reasonPhrase, int warningCode, string warningText)
+    {
+        var response = new SipResponse(statusCode, reasonPhrase);
+        var agent = _layer?.Transports[0].AdvertisedHost ?? "emx";
+        response.Headers.Add(SipHeaderNames.Warning, warningCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + agent + " \"" + warningText.Replace("\"", "'", StringComparison.Ordinal) + "\"");
+        return response;
     }
 
     internal void CallAnswered(SipRequest request, SipResponse response, ForwardCall plan, ForwardTarget target)
@@ -222,6 +253,12 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
 
     [LoggerMessage(EventId = 3126, Level = LogLevel.Warning, Message = "Call branch to {Target} at {EndPoint} failed: {Detail}")]
     private static partial void LogBranchFailure(ILogger logger, string target, System.Net.IPEndPoint endPoint, string detail);
+
+    [LoggerMessage(EventId = 3128, Level = LogLevel.Debug, Message = "Call {CallId}: offer is not a valid session description ({Reason}); 488")]
+    private static partial void LogBadOffer(ILogger logger, string? callId, string reason);
+
+    [LoggerMessage(EventId = 3129, Level = LogLevel.Debug, Message = "Call {CallId}: no offered codec fits {Target}'s leg ({MaxKbps} kb/s, {LossType}); 488")]
+    private static partial void LogNoCommonCodec(ILogger logger, string? callId, string target, int maxKbps, Domain.Configuration.LinkLossType lossType);
 
     [LoggerMessage(EventId = 3127, Level = LogLevel.Debug, Message = "Call {CallId}: BYE answered {StatusCode}, call completed")]
     private static partial void LogCallEnded(ILogger logger, string? callId, int statusCode);
