@@ -17,17 +17,22 @@ namespace Emx.Phones;
 /// port, registers every line it finds with its primary CallManager (<c>+sip.instance</c> naming its MAC), refreshes
 /// the registrations, and answers an unsolicited NOTIFY <c>Event: check-sync</c> with 200 and then unregisters,
 /// downloads its configuration again and registers the new lines. It also runs XML phone services (Extension
-/// Mobility) from its configuration's phoneServices: screens come back as UI-agnostic <see cref="PhoneScreen"/>s.
+/// Mobility) from its configuration's phoneServices: screens come back as UI-agnostic <see cref="PhoneScreen"/>s. It
+/// places and answers calls as a SIP user agent (<see cref="PlaceCallAsync"/>, <see cref="CallRinging"/>,
+/// <see cref="PhoneCall"/>).
 /// </summary>
 /// <remarks>
 /// Tests and benchmarks drive it directly and wait on <see cref="Synced"/> or <see cref="NextSyncAsync"/>;
 /// <c>emx phone</c> puts a terminal in front of it. It depends on the wire formats (Emx.Protocols) and the SIP stack
 /// (Emx.Sip) only, never on the server.
 /// </remarks>
-public sealed class CiscoLikePhone : IAsyncDisposable
+public sealed partial class CiscoLikePhone : IAsyncDisposable
 {
-    private const string UserAgentName = "emx-phone";
-    private static readonly string[] AllowedMethods = [SipMethods.Ack, SipMethods.Bye, SipMethods.Cancel, SipMethods.Invite, SipMethods.Notify, SipMethods.Options];
+    internal const string UserAgentName = "emx-phone";
+    private static readonly string[] AllowedMethods = [SipMethods.Ack, SipMethods.Bye, SipMethods.Cancel, SipMethods.Info, SipMethods.Invite, SipMethods.Notify, SipMethods.Options, SipMethods.Update];
+
+    /// <summary>The value of the Allow header of the phone's requests and answers.</summary>
+    internal static readonly string AllowHeader = string.Join(", ", AllowedMethods);
 
     private readonly CiscoLikePhoneOptions _options;
     private readonly HttpClient _http;
@@ -51,6 +56,13 @@ public sealed class CiscoLikePhone : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Cluster);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCallsPerLine, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AutoAnswerDelay, TimeSpan.Zero);
+        if (options.Codecs is not { Count: > 0 } codecs || !codecs.All(PhoneSdp.IsKnownCodec))
+        {
+            throw new ArgumentException("Codecs must name one or more of G722, PCMU, PCMA, G729.", nameof(options));
+        }
+
         _options = options;
         _http = options.HttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = options.HttpTimeout }
@@ -136,7 +148,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         ISipTransport transport = _options.Transport == SipTransportKind.Tcp
             ? new SipTcpTransport(local, timeProvider: _options.TimeProvider)
             : new SipUdpTransport(local);
-        var layer = new SipTransactionLayer([transport], new UserAgent(this), _options.TimeProvider);
+        var layer = new SipTransactionLayer([transport], new UserAgent(this), _options.TimeProvider, _options.SipTimers);
         if (Interlocked.CompareExchange(ref _layer, layer, null) is not null)
         {
             await layer.DisposeAsync();
@@ -299,6 +311,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
+        AbortCalls();
         lock (_gate)
         {
             foreach (var line in _lines)
@@ -346,7 +359,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
 
             var config = await DownloadConfigAsync(token);
             var registrar = await ResolveRegistrarAsync(config, token);
-            var lines = (config.SipProfile?.Lines ?? []).Select(l => new LineState(l.Name, l.DisplayName)).ToList();
+            var lines = (config.SipProfile?.Lines ?? []).Select(l => new LineState(l, _options.MaxCallsPerLine)).ToList();
             lock (_gate)
             {
                 _config = config;
@@ -360,6 +373,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
                 }
             }
 
+            DropCallsOfGoneLines([.. lines.Select(l => l.Dn)]);
             await Task.WhenAll(lines.Select(line => RegisterAsync(line, _options.RegisterExpires, token)));
             synced = new PhoneSyncedEventArgs(Interlocked.Increment(ref _syncCount), config.VersionStamp, [.. lines.Select(l => l.Snapshot())]);
         }
@@ -578,7 +592,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         request.Headers.Add(SipHeaderNames.Contact, "<" + line.Contact + ">;+sip.instance=\"" + DeviceName.InstanceId + "\"");
         request.Headers.Add(SipHeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(SipHeaderNames.UserAgent, UserAgentName);
-        request.Headers.Add(SipHeaderNames.Allow, string.Join(", ", AllowedMethods));
+        request.Headers.Add(SipHeaderNames.Allow, AllowHeader);
         request.Headers.Add(SipHeaderNames.ContentLength, "0");
         return request;
     }
@@ -663,16 +677,8 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         }
     }
 
-    private void Track(Task task)
-    {
-        _background.TryAdd(task, 0);
-        _ = task.ContinueWith(t => _background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private void Report(string message) => Diagnostic?.Invoke(this, new PhoneDiagnosticEventArgs(message));
-
     /// <summary>One line's registration: its dialog-like identifiers (one Call-ID per registration cycle) and refresh timer.</summary>
-    private sealed class LineState(string dn, string? displayName)
+    private sealed class LineState(SipLine line, int defaultMaxCalls)
     {
         private readonly Lock _gate = new();
         private uint _cseq;
@@ -683,9 +689,18 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         private DateTimeOffset? _expiresAt;
         private int _answers;
 
-        public string Dn { get; } = dn;
+        public string Dn { get; } = line.Name;
 
-        public string? DisplayName { get; } = displayName;
+        public string? DisplayName { get; } = line.DisplayName;
+
+        /// <summary>The configuration's lineIndex (1-based): what <see cref="PlaceCallAsync"/> names a line by.</summary>
+        public int LineIndex { get; } = line.LineIndex;
+
+        /// <summary>
+        /// How many calls the line takes before a new one gets 486: the configuration's busyTrigger or maxNumCalls
+        /// (the smaller), else the phone's default.
+        /// </summary>
+        public int MaxCalls { get; } = Math.Max(1, new[] { line.BusyTrigger, line.MaxNumCalls }.Where(v => v is > 0).Min() ?? defaultMaxCalls);
 
         public string CallId { get; } = Guid.NewGuid().ToString("N");
 
@@ -758,7 +773,7 @@ public sealed class CiscoLikePhone : IAsyncDisposable
         }
     }
 
-    /// <summary>The phone's SIP user agent core: check-sync, OPTIONS, and refusals for what it does not do yet.</summary>
+    /// <summary>The phone's SIP user agent core: check-sync, OPTIONS, calls (INVITE, ACK, BYE, CANCEL) and refusals.</summary>
     private sealed class UserAgent(CiscoLikePhone phone) : ISipTransactionUser
     {
         public void OnRequest(SipServerTransaction transaction)
@@ -779,35 +794,34 @@ public sealed class CiscoLikePhone : IAsyncDisposable
                     phone.Report($"check-sync from {transaction.Source.RemoteEndPoint}: re-syncing");
                     phone.Track(Task.Run(phone.OnCheckSyncAsync, CancellationToken.None));
                     break;
+                case not (SipMethods.Cancel or SipMethods.Register) when request.To?.Tag is not null:
+                    phone.OnDialogRequest(transaction);
+                    break;
                 case SipMethods.Notify:
                     transaction.SendResponse(transaction.CreateResponse(489));
                     break;
                 case SipMethods.Options:
                     var ok = transaction.CreateResponse(200);
-                    ok.Headers.Add(SipHeaderNames.Allow, string.Join(", ", AllowedMethods));
+                    ok.Headers.Add(SipHeaderNames.Allow, AllowHeader);
                     transaction.SendResponse(ok);
                     break;
                 case SipMethods.Invite:
-                    // Calls come with routing; until then the phone cannot take one.
-                    transaction.SendResponse(transaction.CreateResponse(480));
+                    phone.OnInvite(transaction);
                     break;
                 case SipMethods.Bye or SipMethods.Cancel:
+                    // A BYE without To tag, or a CANCEL matching no INVITE (§9.2, §15.1.2).
                     transaction.SendResponse(transaction.CreateResponse(481));
                     break;
                 default:
                     var refused = transaction.CreateResponse(405);
-                    refused.Headers.Add(SipHeaderNames.Allow, string.Join(", ", AllowedMethods));
+                    refused.Headers.Add(SipHeaderNames.Allow, AllowHeader);
                     transaction.SendResponse(refused);
                     break;
             }
         }
 
-        public void OnAck(SipReceivedMessage ack)
-        {
-        }
+        public void OnAck(SipReceivedMessage ack) => phone.OnAckReceived(ack);
 
-        public void OnStrayResponse(SipReceivedMessage response)
-        {
-        }
+        public void OnStrayResponse(SipReceivedMessage response) => phone.OnStrayResponseReceived(response);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Emx.Protocols;
+using Emx.Sip.Transactions;
 using Emx.Sip.Transport;
 
 namespace Emx.Phones;
@@ -45,4 +46,32 @@ public sealed class CiscoLikePhoneOptions
 
     /// <summary>The HTTP handler, for embedders and tests (default a new <see cref="SocketsHttpHandler"/>, owned by the phone).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>
+    /// Where new INVITEs go instead of the CallManager the phone registers with (an outbound proxy, or another phone
+    /// for a call without a server). The Request-URI stays <c>sip:&lt;dialed&gt;@&lt;CallManager&gt;</c>. Null (the
+    /// default) sends them to the CallManager, as a real phone does.
+    /// </summary>
+    public IPEndPoint? OutboundProxy { get; init; }
+
+    /// <summary>
+    /// How many calls a line takes at once before a new incoming call gets 486 Busy Here and a new outgoing one is
+    /// refused, unless the configuration file's busyTrigger or maxNumCalls says otherwise (default 2, at least 1).
+    /// </summary>
+    public int MaxCallsPerLine { get; init; } = 2;
+
+    /// <summary>Answer every incoming call by itself after <see cref="AutoAnswerDelay"/> (default false), for tests and benchmarks.</summary>
+    public bool AutoAnswer { get; init; }
+
+    /// <summary>How long an incoming call rings before <see cref="AutoAnswer"/> answers it (default 0: at once).</summary>
+    public TimeSpan AutoAnswerDelay { get; init; }
+
+    /// <summary>
+    /// The audio codecs offered and accepted, in order of preference: any of G722, PCMU, PCMA, G729 (default all four,
+    /// in that order, as a Cisco 88xx). telephone-event is always offered.
+    /// </summary>
+    public IReadOnlyList<string> Codecs { get; init; } = PhoneSdp.DefaultCodecs;
+
+    /// <summary>SIP timers (T1, T2, T4...) for the phone's transactions and 2xx retransmission (default RFC 3261's).</summary>
+    public SipTransactionOptions? SipTimers { get; init; }
 }

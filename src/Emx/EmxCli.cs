@@ -219,9 +219,11 @@ public static class EmxCli
         var sipPort = new Option<int?>("--sip-port") { Description = "Register with --cluster on this SIP port instead of the configuration file's CallManager." };
         var localAddress = new Option<string>("--local-address") { Description = "The phone's own address (loopback 127.0.0.x for several phones).", DefaultValueFactory = _ => "127.0.0.1" };
         var transport = new Option<Sip.Transport.SipTransportKind>("--transport") { Description = "SIP transport: udp or tcp.", DefaultValueFactory = _ => Sip.Transport.SipTransportKind.Udp };
-        var command = new Command("phone", "Run a Cisco-like phone: download its configuration, register its lines, follow check-sync restarts, and drive its services (Extension Mobility) from the terminal.")
+        var outboundProxy = new Option<string?>("--outbound-proxy") { Description = "Send calls (INVITEs) to this address:port instead of the CallManager, e.g. another phone's." };
+        var autoAnswer = new Option<bool>("--auto-answer") { Description = "Answer incoming calls at once." };
+        var command = new Command("phone", "Run a Cisco-like phone: download its configuration, register its lines, follow check-sync restarts, place and answer calls, and drive its services (Extension Mobility) from the terminal.")
         {
-            device, cluster, configPort, sipPort, localAddress, transport,
+            device, cluster, configPort, sipPort, localAddress, transport, outboundProxy, autoAnswer,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -250,8 +252,17 @@ public static class EmxCli
                 return ExitCodes.InvalidConfiguration;
             }
 
+            IPEndPoint? proxy = null;
+            if (parse.GetValue(outboundProxy) is { } proxyText && (!IPEndPoint.TryParse(proxyText, out proxy) || proxy.Port == 0))
+            {
+                await stderr.WriteLineAsync($"emx phone: --outbound-proxy '{proxyText}' is not an address:port");
+                return ExitCodes.InvalidConfiguration;
+            }
+
             var options = new Phones.CiscoLikePhoneOptions
             {
+                OutboundProxy = proxy,
+                AutoAnswer = parse.GetValue(autoAnswer),
                 DeviceName = name,
                 Cluster = host,
                 ConfigPort = parse.GetValue(configPort),

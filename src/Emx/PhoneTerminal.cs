@@ -18,6 +18,21 @@ public enum PhoneVerb
     Select,
     Lines,
     Resync,
+
+    /// <summary>Place a call: <see cref="PhoneCommand.Argument"/> is the number.</summary>
+    Dial,
+
+    /// <summary>Answer a ringing call (<see cref="PhoneCommand.Argument"/>: its number in the call list, or none).</summary>
+    Answer,
+
+    /// <summary>Refuse a ringing call with 486 Busy Here.</summary>
+    Reject,
+
+    /// <summary>Hang up (cancel, end) a call.</summary>
+    Hangup,
+
+    /// <summary>List the calls.</summary>
+    Calls,
     Quit,
 
     /// <summary>Not understood; <see cref="PhoneCommand.Argument"/> says why.</summary>
@@ -26,7 +41,7 @@ public enum PhoneVerb
 
 /// <summary>A parsed terminal command.</summary>
 /// <param name="Verb">What to do.</param>
-/// <param name="Argument">The service, field, soft key or entry (number or name), or the error text.</param>
+/// <param name="Argument">The service, field, soft key, entry or call (number or name), the number to dial, or the error text.</param>
 /// <param name="Value">The text typed into a field.</param>
 public sealed record PhoneCommand(PhoneVerb Verb, string? Argument = null, string? Value = null);
 
@@ -37,6 +52,8 @@ public sealed record PhoneCommand(PhoneVerb Verb, string? Argument = null, strin
 /// </summary>
 public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
 {
+    private readonly Lock _writeGate = new();
+
     /// <summary>The command summary <c>help</c> prints.</summary>
     public const string HelpText =
         "commands:\n"
@@ -48,6 +65,11 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
         + "  <n> | select <n>      choose a menu entry\n"
         + "  lines                 show the lines and their registration\n"
         + "  resync                re-read the configuration and re-register (what check-sync does)\n"
+        + "  dial <number>         call a number from line 1\n"
+        + "  answer [n]            answer the ringing call (or call n of 'calls')\n"
+        + "  reject [n]            refuse the ringing call (486 Busy Here)\n"
+        + "  hangup [n]            hang up (cancel a call still ringing)\n"
+        + "  calls                 show the calls and their state\n"
         + "  (empty line)          show the screen again\n"
         + "  quit                  unregister and stop";
 
@@ -76,6 +98,12 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
             "submit" => new PhoneCommand(PhoneVerb.Submit),
             "lines" => new PhoneCommand(PhoneVerb.Lines),
             "resync" => new PhoneCommand(PhoneVerb.Resync),
+            "calls" => new PhoneCommand(PhoneVerb.Calls),
+            "dial" when rest.Length == 0 => Invalid("'dial' needs a number, e.g. dial 1002"),
+            "dial" => new PhoneCommand(PhoneVerb.Dial, rest),
+            "answer" => new PhoneCommand(PhoneVerb.Answer, rest.Length == 0 ? null : rest),
+            "reject" => new PhoneCommand(PhoneVerb.Reject, rest.Length == 0 ? null : rest),
+            "hangup" or "endcall" => new PhoneCommand(PhoneVerb.Hangup, rest.Length == 0 ? null : rest),
             "quit" or "exit" or "q" => new PhoneCommand(PhoneVerb.Quit),
             "open" or "key" or "select" when rest.Length == 0 => Invalid($"'{word}' needs a number or a name"),
             "open" => new PhoneCommand(PhoneVerb.Open, rest),
@@ -127,6 +155,55 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
         return text.ToString();
     }
 
+    /// <summary>
+    /// Renders the calls, numbered as <c>answer</c>, <c>reject</c> and <c>hangup</c> take them: line, direction
+    /// (<c>-&gt;</c> placed, <c>&lt;-</c> received), the far end, the state and the soft keys it offers.
+    /// </summary>
+    public static string RenderCalls(IReadOnlyList<PhoneCallInfo> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        if (calls.Count == 0)
+        {
+            return "(no calls)";
+        }
+
+        return string.Join('\n', calls.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"  call {i + 1}: ") + Describe(c)));
+    }
+
+    /// <summary>One call in a line of text: <c>line 1901 &lt;- 1002 (Bob) Ringing keys: [answer] [reject]</c>.</summary>
+    public static string Describe(PhoneCallInfo call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var text = new StringBuilder();
+        text.Append("line ").Append(call.LineDn)
+            .Append(call.Direction == PhoneCallDirection.Outgoing ? " -> " : " <- ")
+            .Append(call.RemoteNumber);
+        if (!string.IsNullOrEmpty(call.RemoteDisplayName))
+        {
+            text.Append(" (").Append(call.RemoteDisplayName).Append(')');
+        }
+
+        text.Append(' ').Append(call.State);
+        switch (call.State)
+        {
+            case PhoneCallState.Connected when call.Codec is not null:
+                text.Append(" (").Append(call.Codec).Append(')');
+                break;
+            case PhoneCallState.Ended:
+                text.Append(CultureInfo.InvariantCulture, $": {call.StatusCode} {call.ReasonPhrase}")
+                    .Append(call.EndedBy == PhoneCallEndedBy.Local ? " (by this phone)" : " (by the far end)");
+                break;
+        }
+
+        var keys = call switch
+        {
+            { State: PhoneCallState.Ringing, Direction: PhoneCallDirection.Incoming } => " keys: [answer] [reject]",
+            { State: PhoneCallState.Calling or PhoneCallState.Ringing or PhoneCallState.Connected } => " keys: [hangup]",
+            _ => string.Empty,
+        };
+        return text.Append(keys).ToString();
+    }
+
     /// <summary>Renders the lines and their registration.</summary>
     public static string RenderLines(IReadOnlyList<PhoneLine> lines)
     {
@@ -158,7 +235,32 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
                     await WriteAsync(command.Argument!);
                     break;
                 case PhoneVerb.Show:
+                    if (phone.Calls.Count > 0)
+                    {
+                        await WriteAsync(RenderCalls([.. phone.Calls.Select(c => c.Info)]));
+                    }
+
                     await WriteAsync(Render(phone.Screen));
+                    break;
+                case PhoneVerb.Calls:
+                    await WriteAsync(RenderCalls([.. phone.Calls.Select(c => c.Info)]));
+                    break;
+                case PhoneVerb.Dial:
+                    var placed = await phone.PlaceCallAsync(command.Argument!, 1, cancellationToken);
+                    await WriteAsync(Describe(placed.Info));
+                    break;
+                case PhoneVerb.Answer:
+                    var answered = PickCall(command.Argument, c => c.Direction == PhoneCallDirection.Incoming && c.State == PhoneCallState.Ringing, "ringing");
+                    await answered.AnswerAsync(cancellationToken);
+                    await WriteAsync(Describe(answered.Info));
+                    break;
+                case PhoneVerb.Reject:
+                    var rejected = PickCall(command.Argument, c => c.Direction == PhoneCallDirection.Incoming && c.State == PhoneCallState.Ringing, "ringing");
+                    await rejected.RejectAsync();
+                    break;
+                case PhoneVerb.Hangup:
+                    var ended = PickCall(command.Argument, c => c.State is PhoneCallState.Connected or PhoneCallState.Calling or PhoneCallState.Ringing, "active");
+                    await ended.HangUpAsync(cancellationToken);
                     break;
                 case PhoneVerb.Services:
                     await WriteAsync(phone.Services.Count == 0
@@ -212,20 +314,32 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
     }
 
     /// <summary>Reads commands until quit or the end of <paramref name="input"/>.</summary>
+    /// <remarks>Calls ringing, connecting and ending are announced as they happen, between commands.</remarks>
     public async Task RunAsync(TextReader input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         await WriteAsync(RenderLines(phone.Lines));
         await WriteAsync("type 'help' for commands");
-        while (!cancellationToken.IsCancellationRequested)
+        phone.CallRinging += OnCallEvent;
+        phone.CallConnected += OnCallEvent;
+        phone.CallEnded += OnCallEvent;
+        try
         {
-            await output.WriteAsync("> ");
-            await output.FlushAsync(cancellationToken);
-            var line = await input.ReadLineAsync(cancellationToken);
-            if (line is null || !await ExecuteAsync(Parse(line), cancellationToken))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                return;
+                Write("> ", newLine: false);
+                var line = await input.ReadLineAsync(cancellationToken);
+                if (line is null || !await ExecuteAsync(Parse(line), cancellationToken))
+                {
+                    return;
+                }
             }
+        }
+        finally
+        {
+            phone.CallRinging -= OnCallEvent;
+            phone.CallConnected -= OnCallEvent;
+            phone.CallEnded -= OnCallEvent;
         }
     }
 
@@ -239,6 +353,30 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
 
     private static PhoneCommand Invalid(string why) => new(PhoneVerb.Invalid, why);
 
+    /// <summary>Call <paramref name="argument"/> (1-based, as <c>calls</c> numbers them), or the first call that <paramref name="fits"/>.</summary>
+    private PhoneCall PickCall(string? argument, Func<PhoneCall, bool> fits, string what)
+    {
+        var calls = phone.Calls;
+        if (argument is null)
+        {
+            return calls.FirstOrDefault(fits) ?? throw new InvalidOperationException($"No {what} call.");
+        }
+
+        return int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= calls.Count
+            ? calls[number - 1]
+            : throw new InvalidOperationException($"No call {argument} ('calls' lists them).");
+    }
+
+    private void OnCallEvent(object? sender, PhoneCallEventArgs e)
+    {
+        var info = e.Info;
+        Write(info switch
+        {
+            { State: PhoneCallState.Ringing, Direction: PhoneCallDirection.Incoming } => "* incoming call: " + Describe(info),
+            _ => "* " + Describe(info),
+        });
+    }
+
     /// <summary>A 1-based number or a name (case-insensitive) among <paramref name="names"/>.</summary>
     private static string Pick(string argument, List<string> names, string what)
     {
@@ -251,9 +389,27 @@ public sealed class PhoneTerminal(CiscoLikePhone phone, TextWriter output)
             ?? throw new InvalidOperationException($"No {what} '{argument}'.");
     }
 
-    private async Task WriteAsync(string text)
+    /// <summary>Writes a line (commands' output and call announcements come from different threads: one at a time).</summary>
+    private Task WriteAsync(string text)
     {
-        await output.WriteLineAsync(text);
-        await output.FlushAsync();
+        Write(text);
+        return Task.CompletedTask;
+    }
+
+    private void Write(string text, bool newLine = true)
+    {
+        lock (_writeGate)
+        {
+            if (newLine)
+            {
+                output.WriteLine(text);
+            }
+            else
+            {
+                output.Write(text);
+            }
+
+            output.Flush();
+        }
     }
 }

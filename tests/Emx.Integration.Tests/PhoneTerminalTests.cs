@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using Emx.Integration.Tests.Calls;
 using Emx.Phones;
 using Emx.Protocols.CiscoIpPhone;
 using static Emx.Integration.Tests.EmAppLab;
@@ -25,11 +27,19 @@ public sealed class PhoneTerminalTests
     [InlineData("lines", PhoneVerb.Lines, null, null)]
     [InlineData("resync", PhoneVerb.Resync, null, null)]
     [InlineData("quit", PhoneVerb.Quit, null, null)]
+    [InlineData("dial 1002", PhoneVerb.Dial, "1002", null)]
+    [InlineData("answer", PhoneVerb.Answer, null, null)]
+    [InlineData("answer 2", PhoneVerb.Answer, "2", null)]
+    [InlineData("reject", PhoneVerb.Reject, null, null)]
+    [InlineData("hangup 1", PhoneVerb.Hangup, "1", null)]
+    [InlineData("endcall", PhoneVerb.Hangup, null, null)]
+    [InlineData("calls", PhoneVerb.Calls, null, null)]
     public void Parse_KnownCommand_GivesVerbAndArguments(string line, PhoneVerb verb, string? argument, string? value) =>
         Assert.Equal(new PhoneCommand(verb, argument, value), PhoneTerminal.Parse(line));
 
     [Theory]
-    [InlineData("dial 1001", "unknown command 'dial' (help lists them)")]
+    [InlineData("transfer 1001", "unknown command 'transfer' (help lists them)")]
+    [InlineData("dial", "'dial' needs a number, e.g. dial 1002")]
     [InlineData("open", "'open' needs a number or a name")]
     [InlineData("set", "'set' needs a field and a value, e.g. set 1 alice")]
     public void Parse_BadCommand_IsInvalidWithAReason(string line, string reason) =>
@@ -89,6 +99,69 @@ public sealed class PhoneTerminalTests
             ]));
 
     [Fact]
+    public void RenderCalls_EachState_SaysTheStateAndTheSoftKeys() =>
+        Assert.Equal(
+            "  call 1: line 1002 <- 1001 (Alice) Ringing keys: [answer] [reject]\n"
+            + "  call 2: line 1002 -> 1003 Ringing keys: [hangup]\n"
+            + "  call 3: line 1002 -> 1004 Connected (G722) keys: [hangup]\n"
+            + "  call 4: line 1002 -> 1005 Ended: 486 Busy Here (by the far end)",
+            PhoneTerminal.RenderCalls(
+            [
+                new PhoneCallInfo("a", PhoneCallDirection.Incoming, "1002", "1001", "Alice", PhoneCallState.Ringing, 0, null, null, null),
+                new PhoneCallInfo("b", PhoneCallDirection.Outgoing, "1002", "1003", null, PhoneCallState.Ringing, 0, "Ringing", null, null),
+                new PhoneCallInfo("c", PhoneCallDirection.Outgoing, "1002", "1004", null, PhoneCallState.Connected, 200, "OK", null, "G722"),
+                new PhoneCallInfo("d", PhoneCallDirection.Outgoing, "1002", "1005", null, PhoneCallState.Ended, 486, "Busy Here", PhoneCallEndedBy.Remote, null),
+            ]));
+
+    [Fact]
+    public void RenderCalls_None_SaysSo() => Assert.Equal("(no calls)", PhoneTerminal.RenderCalls([]));
+
+    [Fact]
+    public async Task Terminal_DialAnswerHangup_AnnouncesAndShowsTheCallStates()
+    {
+        await using var cluster = StubCluster.Start();
+        cluster.SetLines(Phone1, StubCluster.Line(1, "1001", "Alice"));
+        cluster.SetLines(Phone2, StubCluster.Line(1, "1002", "Bob"));
+        await using var alice = await cluster.StartPhoneAsync(Phone1);
+        await using var bob = await cluster.StartPhoneAsync(Phone2);
+        using var aliceOutput = new StringWriter();
+        using var bobOutput = new StringWriter();
+        var aliceTerminal = new PhoneTerminal(alice, aliceOutput);
+        var bobTyping = Channel.CreateUnbounded<string>();
+        var bobTerminal = new PhoneTerminal(bob, bobOutput).RunAsync(new ChannelReaderText(bobTyping.Reader), Ct);
+        var ringing = bob.NextIncomingCallAsync();
+        var aliceConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.CallConnected += (_, _) => aliceConnected.TrySetResult();
+
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse("dial 1002"), Ct);
+        var call = await ringing.WaitAsync(WaitLimit, Ct);
+        await alice.Calls[0].Ringing.WaitAsync(WaitLimit, Ct);
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse("calls"), Ct);
+        await bobTyping.Writer.WriteAsync("calls", Ct);
+        await bobTyping.Writer.WriteAsync("answer", Ct);
+        await aliceConnected.Task.WaitAsync(WaitLimit, Ct);
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse(""), Ct);
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse("hangup"), Ct);
+        await call.Ended.WaitAsync(WaitLimit, Ct);
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse("calls"), Ct);
+        await aliceTerminal.ExecuteAsync(PhoneTerminal.Parse("answer"), Ct);
+        bobTyping.Writer.Complete();
+        await bobTerminal.WaitAsync(WaitLimit, Ct);
+
+        var aliceText = aliceOutput.ToString();
+        Assert.Matches(@"(?m)^line 1001 -> 1002 (Calling|Ringing) keys: \[hangup\]$", aliceText.ReplaceLineEndings("\n"));
+        Assert.Contains("  call 1: line 1001 -> 1002 Ringing keys: [hangup]", aliceText, StringComparison.Ordinal);
+        Assert.Contains("  call 1: line 1001 -> 1002 Connected (G722) keys: [hangup]", aliceText, StringComparison.Ordinal);
+        Assert.Contains("(no calls)", aliceText, StringComparison.Ordinal);
+        Assert.Contains("! No ringing call.", aliceText, StringComparison.Ordinal);
+        var bobText = bobOutput.ToString();
+        Assert.Contains("* incoming call: line 1002 <- 1001 (Alice) Ringing keys: [answer] [reject]", bobText, StringComparison.Ordinal);
+        Assert.Contains("  call 1: line 1002 <- 1001 (Alice) Ringing keys: [answer] [reject]", bobText, StringComparison.Ordinal);
+        Assert.Contains("line 1002 <- 1001 (Alice) Connected (G722) keys: [hangup]", bobText, StringComparison.Ordinal);
+        Assert.Contains("* line 1002 <- 1001 (Alice) Ended: 200 OK (by the far end)", bobText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Terminal_LoginTypedAtThePrompt_PhoneReSyncsToTheProfileLine()
     {
         await using var lab = await StartAsync();
@@ -138,5 +211,12 @@ public sealed class PhoneTerminalTests
         var exit = await EmxCli.RunAsync(["phone", device, "--cluster", "127.0.0.1", "--config-port", "1"], new StringReader("quit\n"), stdout, stderr, Ct);
 
         Assert.True(exit == expected, stderr.ToString());
+    }
+
+    /// <summary>Lines typed one at a time, when the test is ready for them (the end of the channel is the end of input).</summary>
+    private sealed class ChannelReaderText(ChannelReader<string> lines) : TextReader
+    {
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+            await lines.WaitToReadAsync(cancellationToken) && lines.TryRead(out var line) ? line : null;
     }
 }

@@ -138,7 +138,7 @@ public sealed class PhoneConfigXmlTests
                 Lines =
                 [
                     .. ReferenceExample.SipProfile!.Lines,
-                    new SipLine { Button = 2, LineIndex = 2, Name = "4002", DisplayName = "Zoë <Sales> & Co", AuthName = "u", AuthPassword = "p", SharedLine = true, Port = 5061, Proxy = "10.0.0.11" },
+                    new SipLine { Button = 2, LineIndex = 2, Name = "4002", DisplayName = "Zoë <Sales> & Co", AuthName = "u", AuthPassword = "p", SharedLine = true, Port = 5061, Proxy = "10.0.0.11", MaxNumCalls = 4, BusyTrigger = 2 },
                 ],
             },
             DeviceSecurityMode = 3,

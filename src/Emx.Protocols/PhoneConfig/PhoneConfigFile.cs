@@ -200,6 +200,15 @@ public sealed record SipLine
     /// <summary><c>messageWaitingLampPolicy</c>; omitted when null.</summary>
     public int? MessageWaitingLampPolicy { get; init; }
 
+    /// <summary><c>maxNumCalls</c>: the most calls the line may have at once (CUCM's Maximum Number of Calls); omitted when null.</summary>
+    public int? MaxNumCalls { get; init; }
+
+    /// <summary>
+    /// <c>busyTrigger</c>: with this many calls on the line a new incoming call gets busy (CUCM's Busy Trigger); omitted
+    /// when null.
+    /// </summary>
+    public int? BusyTrigger { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("Button = ").Append(Button)

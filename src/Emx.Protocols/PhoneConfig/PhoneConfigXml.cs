@@ -192,6 +192,8 @@ public static class PhoneConfigXml
                 .Leaf("authPassword", line.AuthPassword)
                 .Leaf("sharedLine", Bool(line.SharedLine))
                 .OptionalLeaf("messageWaitingLampPolicy", Int(line.MessageWaitingLampPolicy))
+                .OptionalLeaf("maxNumCalls", Int(line.MaxNumCalls))
+                .OptionalLeaf("busyTrigger", Int(line.BusyTrigger))
                 .Close("line");
         }
 
@@ -380,6 +382,8 @@ public static class PhoneConfigXml
                     AuthPassword = OptionalText(line, "authPassword") ?? string.Empty,
                     SharedLine = OptionalBool(line, "sharedLine") ?? false,
                     MessageWaitingLampPolicy = OptionalInt(line, "messageWaitingLampPolicy"),
+                    MaxNumCalls = OptionalInt(line, "maxNumCalls"),
+                    BusyTrigger = OptionalInt(line, "busyTrigger"),
                 });
             }
 
