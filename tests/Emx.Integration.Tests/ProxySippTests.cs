@@ -148,14 +148,14 @@ public sealed class ProxySippTests
         Assert.True(exitCode == 0, $"sipp exited with {exitCode}:{Environment.NewLine}{log}");
     }
 
-    internal static async Task RegisterAsync(string sipp, IPEndPoint server, int port, string dn, string device)
+    private static async Task RegisterAsync(string sipp, IPEndPoint server, int port, string dn, string device)
     {
         var (exitCode, log) = await Sipp.RunAsync(
             sipp, [.. Arguments(server, port, "sipp-register-own-line.xml", sendsFirst: true), "-key", "dn", dn, "-key", "mac", device[3..]], TimeSpan.FromSeconds(30), Ct);
         Assert.True(exitCode == 0, $"registering {dn} failed with {exitCode}:{Environment.NewLine}{log}");
     }
 
-    internal static string[] Arguments(IPEndPoint server, int localPort, string scenario, bool sendsFirst)
+    private static string[] Arguments(IPEndPoint server, int localPort, string scenario, bool sendsFirst)
     {
         List<string> arguments =
         [
@@ -180,7 +180,7 @@ public sealed class ProxySippTests
 
     private static string ScenarioPath(string name) => Path.Combine(AppContext.BaseDirectory, "Sipp", name);
 
-    internal static int FreeUdpPort()
+    private static int FreeUdpPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

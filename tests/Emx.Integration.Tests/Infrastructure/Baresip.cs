@@ -48,6 +48,7 @@ public sealed class Baresip : IAsyncDisposable
     private readonly List<JsonObject> _events = [];
     private readonly List<(int From, string Type, TaskCompletionSource<int> Found)> _waiters = [];
     private int _consumed;
+    private int _disposed;
     private int _token;
 
     private Baresip(Process process, DirectoryInfo directory, CapturingWriter output, TcpClient control, int sipPort)
@@ -231,8 +232,11 @@ public sealed class Baresip : IAsyncDisposable
         return $"events: {events}{Environment.NewLine}baresip output:{Environment.NewLine}{(log.Length <= 12_000 ? log : log[^12_000..])}";
     }
 
-    /// <summary>Quits baresip (it unregisters first), kills its process tree if it has not exited within 5 s, and deletes its directory.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Sends <c>quit</c> (baresip unregisters its line, then exits once the registrar answered) and waits up to 5 s for
+    /// the exit; kills the process tree if it has not exited by then. Returns whether it exited by itself.
+    /// </summary>
+    public async Task<bool> QuitAsync()
     {
         if (!_process.HasExited)
         {
@@ -246,7 +250,24 @@ public sealed class Baresip : IAsyncDisposable
             }
         }
 
-        await StopProcessAsync(_process);
+        if (await StopProcessAsync(_process))
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine("baresip did not quit within 5 s of the quit command: killed." + Environment.NewLine + Describe());
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Quits baresip (<see cref="QuitAsync"/>) unless it has exited already, and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await QuitAsync();
         await _stop.CancelAsync();
         _control.Dispose();
         await _reader;
@@ -349,8 +370,10 @@ public sealed class Baresip : IAsyncDisposable
         }
     }
 
-    private static async Task StopProcessAsync(Process process)
+    /// <summary>Waits up to 5 s for the process to exit, then kills its tree; returns whether it had to.</summary>
+    private static async Task<bool> StopProcessAsync(Process process)
     {
+        var killed = false;
         if (!process.HasExited)
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -361,11 +384,13 @@ public sealed class Baresip : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
+                killed = true;
             }
         }
 
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(limit.Token);
+        return killed;
     }
 
     /// <summary>Reads netstrings (<c>length:json,</c>) from the control connection: responses and events.</summary>
