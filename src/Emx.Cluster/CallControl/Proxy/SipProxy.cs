@@ -109,10 +109,18 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         {
             client = Layer.SendRequest(request, next, (_, response) =>
             {
-                if (response.StatusCode != 100)
+                if (response.StatusCode == 100)
                 {
-                    transaction.SendResponse(ProxyMessages.ToUpstream(response));
+                    return;
                 }
+
+                if (request.Method == SipMethods.Bye && response.IsFinal)
+                {
+                    // Counted before the answer goes upstream, so whoever sees the 200 sees the call completed.
+                    ByeAnswered(request, response);
+                }
+
+                transaction.SendResponse(ProxyMessages.ToUpstream(response));
             });
         }
         catch (InvalidOperationException ex)
@@ -123,9 +131,12 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         }
 
         using var cancel = transaction.CancelRequested.Register(() => client.Cancel());
-        var final = await client.FinalResponse.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (request.Method == SipMethods.Bye && (final.IsSuccess || final.StatusCode is 481 or 408) && request.CallId is { } callId
-            && _dialogs.TryRemove(callId, out _))
+        await client.FinalResponse.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ByeAnswered(SipRequest bye, SipResponse final)
+    {
+        if ((final.IsSuccess || final.StatusCode is 481 or 408) && bye.CallId is { } callId && _dialogs.TryRemove(callId, out _))
         {
             counters.Completed();
             LogCallEnded(_trace, callId, final.StatusCode);
