@@ -212,6 +212,24 @@ public sealed partial class NodeStartup(IEmxDbContextFactory contexts, Provision
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Node {Node}: created its self-signed Tomcat certificate (SHA-256 {Thumbprint})")]
     private static partial void LogCertificateCreated(ILogger logger, string node, string thumbprint);
 
+    /// <summary>
+    /// Records the ports the listeners actually bound (port 0 picks free ones), so the rest of the cluster and other
+    /// clusters (EMCC TFTP for the login device, configuration files) name reachable ports.
+    /// </summary>
+    public async Task RecordBoundPortsAsync(string nodeName, int? http, int? https, int? config, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.Create();
+        if (await db.Nodes.FindAsync([nodeName], cancellationToken) is not { } node)
+        {
+            return;
+        }
+
+        node.HttpPort = http ?? node.HttpPort;
+        node.HttpsPort = https ?? node.HttpsPort;
+        node.ConfigPort = config ?? node.ConfigPort;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Administrator {UserId} created or updated from configuration")]
     private static partial void LogAdministrator(ILogger logger, string userId);
 

@@ -415,7 +415,33 @@ public sealed partial class CiscoLikePhone : IAsyncDisposable
     private async Task<PhoneConfigFile> DownloadConfigAsync(CancellationToken cancellationToken)
     {
         var host = _options.Cluster.Contains(':', StringComparison.Ordinal) && !_options.Cluster.StartsWith('[') ? "[" + _options.Cluster + "]" : _options.Cluster;
-        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{_options.ConfigPort}/{DeviceName.ConfigFileName}"));
+        var config = await DownloadConfigAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{_options.ConfigPort}/{DeviceName.ConfigFileName}")), cancellationToken);
+        if (config.Emcc is not { } emcc)
+        {
+            return config;
+        }
+
+        // EMCC mode (the visiting cluster's mini-config): the configuration comes from the home cluster's TFTP, first
+        // the default server, then the backup; the phone then registers to the home CallManager it names.
+        Report($"EMCC mode: home TFTP {emcc.HomeTftp1}{(emcc.HomeTftp2 is null ? string.Empty : " / " + emcc.HomeTftp2)}");
+        PhoneException? failure = null;
+        foreach (var server in new[] { emcc.HomeTftp1, emcc.HomeTftp2 }.OfType<string>())
+        {
+            try
+            {
+                return await DownloadConfigAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{server}/{DeviceName.ConfigFileName}")), cancellationToken);
+            }
+            catch (PhoneException ex)
+            {
+                failure = ex;
+            }
+        }
+
+        throw failure ?? new PhoneException("EMCC mode without a home TFTP server.");
+    }
+
+    private async Task<PhoneConfigFile> DownloadConfigAsync(Uri url, CancellationToken cancellationToken)
+    {
         string body;
         try
         {

@@ -82,6 +82,8 @@ public sealed class EmxNode : IAsyncDisposable
         }
 
         await app.StartAsync(cancellationToken);
+        var listeners = app.Services.GetRequiredService<NodeListeners>();
+        await startup.RecordBoundPortsAsync(config.Node.Name, listeners.Http?.IPEndPoint?.Port, listeners.Https?.IPEndPoint?.Port, listeners.Config?.IPEndPoint?.Port, cancellationToken);
         return (new EmxNode(app, config, notice), []);
     }
 
@@ -144,6 +146,9 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
         services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
         services.AddSingleton<Cluster.CallControl.Registrar>();
+        services.AddSingleton(_ => new Cluster.Emcc.EmccHttp(Cluster.Emcc.EmccHandlers.Default()));
+        services.AddSingleton<Cluster.Emcc.EmccPeerClient>();
+        services.AddSingleton<Cluster.Emcc.EmccService>();
         services.AddSingleton<Cluster.CallControl.CallControlOptions>();
         services.AddSingleton<Cluster.CallControl.CallCounters>();
         services.AddSingleton<Cluster.CallControl.Routing.DialPlanCache>();

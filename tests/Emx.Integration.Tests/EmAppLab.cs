@@ -137,7 +137,7 @@ public sealed class EmAppLab : IAsyncDisposable
         var phone = new CiscoLikePhone(new CiscoLikePhoneOptions
         {
             DeviceName = Protocols.DeviceName.Parse(device),
-            Cluster = "127.0.0.1",
+            Cluster = Node.ConfigUrl.Host,
             ConfigPort = Node.ConfigUrl.Port,
             Transport = transport,
             TimeProvider = time ?? TimeProvider.System,

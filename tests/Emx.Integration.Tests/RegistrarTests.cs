@@ -243,7 +243,7 @@ public sealed class RegistrarTests
     }
 
     [Fact]
-    public async Task Invite_NotRoutedYet_Returns405WithAllow()
+    public async Task Invite_FromAnAddressNoLineRegisteredFrom_403WithQ850Cause21()
     {
         await using var lab = await StartAsync();
         await using var client = SipTestClient.Start(lab.Node.SipEndPoint!);
@@ -259,8 +259,29 @@ public sealed class RegistrarTests
         invite.Headers.Add(SipHeaderNames.CSeq, "1 INVITE");
         var response = await client.SendAsync(invite);
 
+        Assert.Equal(403, response.StatusCode);
+        Assert.StartsWith("Q.850;cause=21", response.Headers.GetFirst(SipHeaderNames.Reason), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutOfDialogMethodTheNodeDoesNotImplement_405WithAllow()
+    {
+        await using var lab = await StartAsync();
+        await using var client = SipTestClient.Start(lab.Node.SipEndPoint!);
+        var message = new SipRequest("MESSAGE", SipUri.Parse("sip:1901@127.0.0.1"));
+        foreach (var header in client.Register("1901").Headers)
+        {
+            if (header.Name is not (SipHeaderNames.CSeq or SipHeaderNames.Contact))
+            {
+                message.Headers.Add(header.Name, header.Value);
+            }
+        }
+
+        message.Headers.Add(SipHeaderNames.CSeq, "1 MESSAGE");
+        var response = await client.SendAsync(message);
+
         Assert.Equal(405, response.StatusCode);
-        Assert.Contains("REGISTER", response.Headers.GetFirst(SipHeaderNames.Allow), StringComparison.Ordinal);
+        Assert.Contains(SipMethods.Invite, response.Headers.GetValues(SipHeaderNames.Allow));
     }
 
     [Theory]

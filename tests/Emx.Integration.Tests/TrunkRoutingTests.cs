@@ -119,6 +119,11 @@ public sealed class TrunkRoutingTests
             doc => doc.SipTrunks[doc.SipTrunks.FindIndex(t => t.Name == "EMCC-Trunk-B")] = EmccTrunk("EMCC-Trunk-B", ClusterB, silentPort, pingSeconds: 5),
             address: ClusterA,
             services: s => s.AddSingleton(options));
+
+        // Re-point only once the ping to the silent far end is really in flight (it has reached the socket).
+        var buffer = new byte[4096];
+        var received = await silent.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        Assert.StartsWith("OPTIONS ", System.Text.Encoding.ASCII.GetString(buffer, 0, received), StringComparison.Ordinal);
         await a.ApplyAsync(new ProvisioningDocument { SipTrunks = [EmccTrunk("EMCC-Trunk-B", ClusterB, b.Node.SipEndPoint!.Port, pingSeconds: 5)] });
         using var admin = Admin(a);
 

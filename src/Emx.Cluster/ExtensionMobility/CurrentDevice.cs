@@ -31,6 +31,18 @@ public sealed record CurrentDevice
     /// <summary>The phone's Extension Mobility state, or null when it never had a login.</summary>
     public ExtensionMobilityDynamic? State { get; init; }
 
+    /// <summary>
+    /// Home side of an EMCC login: the visiting phone is not a phone of this cluster; <see cref="Phone"/> is the EMCC
+    /// device it borrows (the default EMCC template's settings, in the roaming device pool) under the phone's own name.
+    /// </summary>
+    public EmccSession? Emcc { get; init; }
+
+    /// <summary>
+    /// Visiting side of an EMCC login: the phone is this cluster's but logged in at its user's home cluster, so its
+    /// configuration points there.
+    /// </summary>
+    public EmccSession? EmccVisiting { get; init; }
+
     /// <summary>The lines, in button order.</summary>
     public IReadOnlyList<CurrentLine> Lines =>
         [.. Device.Lines.Select((line, i) => new CurrentLine(line.Dn, line.Partition ?? string.Empty, i + 1))];
@@ -43,7 +55,13 @@ public sealed record CurrentDevice
         var phone = await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == deviceName, cancellationToken);
         if (phone is null)
         {
-            return null;
+            return await ReadEmccHomeAsync(db, deviceName, cancellationToken);
+        }
+
+        if (await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Side == EmccSide.Visiting && s.DeviceName == deviceName, cancellationToken) is { } visiting)
+        {
+            // Logged in at home: nothing of this cluster's is registered by the phone until it comes back.
+            return new CurrentDevice { Phone = phone, Device = new Phone { Name = phone.Name, Model = phone.Model }, UserId = visiting.UserId, EmccVisiting = visiting };
         }
 
         var state = await db.ExtensionMobilityDynamics.AsNoTracking().FirstOrDefaultAsync(e => e.DeviceName == deviceName, cancellationToken);
@@ -62,5 +80,29 @@ public sealed record CurrentDevice
         }
 
         return new CurrentDevice { Phone = phone, Device = phone, UserId = phone.OwnerUserId, State = state };
+    }
+
+    private static async Task<CurrentDevice?> ReadEmccHomeAsync(EmxDbContext db, string deviceName, CancellationToken cancellationToken)
+    {
+        var session = await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Side == EmccSide.Home && s.DeviceName == deviceName, cancellationToken);
+        if (session?.DeviceProfile is not { } profileName
+            || await db.Config<DeviceProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == profileName, cancellationToken) is not { } profile)
+        {
+            return null;
+        }
+
+        var template = await db.Config<EmccTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Default, cancellationToken);
+        var borrowed = new Phone
+        {
+            Name = deviceName,
+            Model = session.PhoneModel ?? profile.ProductType,
+            DevicePool = session.RoamingDevicePool ?? template?.DevicePool ?? "Default",
+            EnableExtensionMobility = true,
+            DeviceSecurityProfile = template?.DeviceSecurityProfile,
+            CommonDeviceConfiguration = template?.CommonDeviceConfiguration,
+            SipProfile = template?.SipProfile,
+            Location = template?.Location,
+        };
+        return new CurrentDevice { Phone = borrowed, Device = profile, UserId = session.UserId, Emcc = session };
     }
 }

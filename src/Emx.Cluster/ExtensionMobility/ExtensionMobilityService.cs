@@ -94,6 +94,9 @@ public sealed partial class ExtensionMobilityService(
     /// <summary>Raised after changes commit, with the device events they wrote (the SIP layer delivers restarts).</summary>
     public event Action<IReadOnlyList<DeviceEvent>>? DeviceEventsWritten;
 
+    /// <summary>Announces device events another feature wrote (EMCC logins and logouts), so the phones are restarted.</summary>
+    public void Announce(IReadOnlyList<DeviceEvent> events) => DeviceEventsWritten?.Invoke(events);
+
     /// <summary>A new request number for traces.</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestNumber);
 

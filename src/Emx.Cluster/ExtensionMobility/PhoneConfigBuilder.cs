@@ -40,6 +40,20 @@ public sealed class PhoneConfigBuilder(IEmxDbContextFactory contexts)
         }
 
         var (phone, device, userId, state) = (current.Phone, current.Device, current.UserId, current.State);
+        if (current.EmccVisiting is { HomeTftp: { } homeTftp } visiting)
+        {
+            // Logged in by EMCC: the mini-config that sends the phone to its user's home cluster.
+            var mini = new PhoneConfigFile
+            {
+                DeviceProtocol = phone.Protocol.ToString(),
+                DevicePool = new DevicePoolSettings { Name = phone.DevicePool, CallManagerGroup = new CallManagerGroupSettings { Name = "EMCC" } },
+                VersionStamp = string.Empty,
+                UserId = visiting.UserId,
+                Emcc = new EmccModeSettings { HomeTftp1 = homeTftp, HomeTftp2 = visiting.HomeBackupTftp },
+            };
+            return mini with { VersionStamp = "emcc-" + visiting.LoginTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         var pool = await db.Config<DevicePool>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == phone.DevicePool, cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
         var securityProfile = phone.DeviceSecurityProfile is null

@@ -227,7 +227,7 @@ public sealed class DialPlanSnapshot
             return new RouteDecision.Blocked(pattern.Compiled.Text, pattern.Partition);
         }
 
-        var attempts = Expand(pattern.Destination, request.DevicePool);
+        var attempts = Expand(pattern.Destination, request);
         if (attempts.Count == 0)
         {
             return new RouteDecision.RouteUnavailable(pattern.Compiled.Text, pattern.Partition, pattern.Destination);
@@ -317,19 +317,19 @@ public sealed class DialPlanSnapshot
         return string.CompareOrdinal(challenger.Compiled.Text, current.Compiled.Text) < 0;
     }
 
-    private List<RouteAttempt> Expand(string destination, string? devicePool)
+    private List<RouteAttempt> Expand(string destination, RoutingRequest request)
     {
         var attempts = new List<RouteAttempt>();
         if (_routeLists.TryGetValue(destination, out var members))
         {
             foreach (var member in members)
             {
-                AddGroup(attempts, member, devicePool);
+                AddGroup(attempts, member, request);
             }
         }
         else if (destination == ConfigKinds.StandardLocalRouteGroup || _routeGroups.ContainsKey(destination))
         {
-            AddGroup(attempts, destination, devicePool);
+            AddGroup(attempts, destination, request);
         }
         else if (_trunks.Contains(destination))
         {
@@ -339,8 +339,19 @@ public sealed class DialPlanSnapshot
         return attempts;
     }
 
-    private void AddGroup(List<RouteAttempt> attempts, string name, string? devicePool)
+    private void AddGroup(List<RouteAttempt> attempts, string name, RoutingRequest request)
     {
+        var devicePool = request.DevicePool;
+        if (name == ConfigKinds.StandardLocalRouteGroup && request.LocalRouteTrunk is { } trunk)
+        {
+            if (_trunks.Contains(trunk))
+            {
+                attempts.Add(new RouteAttempt(trunk, ConfigKinds.StandardLocalRouteGroup));
+            }
+
+            return;
+        }
+
         if (name == ConfigKinds.StandardLocalRouteGroup)
         {
             // The caller's device pool decides; no pool, or a pool without a Local Route Group, skips the member.

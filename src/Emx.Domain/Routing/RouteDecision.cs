@@ -16,6 +16,12 @@ public sealed record RoutingRequest
 
     /// <summary>The calling device's device pool; decides the Standard Local Route Group. Null when it has none.</summary>
     public string? DevicePool { get; init; }
+
+    /// <summary>
+    /// For an EMCC-logged-in phone: the Standard Local Route Group is the PSTN Access SIP trunk back to the visiting
+    /// cluster (reference 3.5), not the device pool's local route group. Null for every other caller.
+    /// </summary>
+    public string? LocalRouteTrunk { get; init; }
 }
 
 /// <summary>One trunk to try, in order, for a routed call.</summary>

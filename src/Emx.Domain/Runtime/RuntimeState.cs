@@ -165,6 +165,12 @@ public sealed class EmccSession
     /// <summary>The roaming device pool chosen by the EMCC geolocation filter (home side).</summary>
     public string? RoamingDevicePool { get; set; }
 
+    /// <summary>Where the phone downloads its configuration from while logged in (visiting side): the home cluster's Default TFTP Server for EMCC Login Device, <c>host:port</c>.</summary>
+    public string? HomeTftp { get; set; }
+
+    /// <summary>The home cluster's Backup TFTP Server for EMCC Login Device (visiting side).</summary>
+    public string? HomeBackupTftp { get; set; }
+
     public DateTimeOffset LoginTime { get; set; }
 
     public TimeSpan? LoginDuration { get; set; }

@@ -54,6 +54,12 @@ public sealed record PhoneConfigFile
 
     /// <summary><c>phoneServices</c>; omitted when null.</summary>
     public PhoneServicesSettings? PhoneServices { get; init; }
+
+    /// <summary>
+    /// Set in the visiting cluster's file while the phone is logged in by EMCC (CUCM's "EMCC Mini-config file",
+    /// reference 3.2 step 9): the phone downloads its configuration from its user's home cluster and registers there.
+    /// </summary>
+    public EmccModeSettings? Emcc { get; init; }
 }
 
 /// <summary><c>devicePool</c>.</summary>
@@ -289,4 +295,14 @@ public sealed record PhoneServiceEntry
 
     /// <summary><c>version</c> (always written, empty by default).</summary>
     public string Version { get; init; } = string.Empty;
+}
+
+/// <summary>EMCC mode: where the home cluster's configuration server is (Default/Backup TFTP Server for EMCC Login Device).</summary>
+public sealed record EmccModeSettings
+{
+    /// <summary>The home cluster's configuration server, <c>host:port</c>.</summary>
+    public required string HomeTftp1 { get; init; }
+
+    /// <summary>The backup, if any.</summary>
+    public string? HomeTftp2 { get; init; }
 }

@@ -93,6 +93,11 @@ public static class PhoneConfigXml
             xml.Close("phoneServices");
         }
 
+        if (config.Emcc is { } emcc)
+        {
+            xml.Open("emcc").Leaf("emccMode", Bool(true)).Leaf("homeTftp1", emcc.HomeTftp1).OptionalLeaf("homeTftp2", emcc.HomeTftp2).Close("emcc");
+        }
+
         return xml.Close("device").Raw("\n").ToString();
     }
 
@@ -238,6 +243,7 @@ public static class PhoneConfigXml
             var sipElement = OptionalElement(root, "sipProfile");
             var localeElement = OptionalElement(root, "userLocale");
             var servicesElement = OptionalElement(root, "phoneServices");
+            var emccElement = OptionalElement(root, "emcc");
             var config = new PhoneConfigFile
             {
                 FullConfig = OptionalBool(root, "fullConfig") ?? true,
@@ -257,6 +263,7 @@ public static class PhoneConfigXml
                 EncrConfig = OptionalBool(root, "encrConfig"),
                 UserId = OptionalText(root, "userId"),
                 PhoneServices = servicesElement is null ? null : PhoneServices(servicesElement),
+                Emcc = emccElement is null ? null : new EmccModeSettings { HomeTftp1 = RequiredText(emccElement, "homeTftp1")!, HomeTftp2 = OptionalText(emccElement, "homeTftp2") },
             };
             return FirstError is null ? config : null;
         }

@@ -32,6 +32,7 @@ internal sealed partial class EmAppFlow(
     ProvisioningService provisioning,
     EmAppSessions sessions,
     EmTrace trace,
+    Cluster.Emcc.EmccService emcc,
     TimeProvider time,
     ILogger<EmAppFlow> logger)
 {
@@ -123,6 +124,14 @@ internal sealed partial class EmAppFlow(
     private async Task<Screen> LandingAsync(Attempt attempt, string device, EmLoginType loginType, ExtensionMobilityServiceParameters parameters, CancellationToken ct)
     {
         await using var db = contexts.Create();
+        if (await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.DeviceName == device, ct) is { } emccLogin)
+        {
+            // A phone logged in by EMCC: at home it is not one of this cluster's phones, at the visiting cluster it
+            // is; either way the user may log out.
+            trace.Step(attempt.Context, "device", $"{device}: {emccLogin.UserId} is logged in by EMCC ({emccLogin.Side} side)");
+            return new Screen(EmAppScreens.LogoutConfirmation(attempt.Urls!, emccLogin.UserId), "logout confirmation (EMCC)");
+        }
+
         if (await PhoneRefusalAsync(attempt, db, device, ct) is { } refusal)
         {
             return refusal;
@@ -168,9 +177,16 @@ internal sealed partial class EmAppFlow(
         {
             if (attempt.Request.Emcc)
             {
-                // EMCC (the user's home cluster elsewhere) is not implemented yet: say so plainly rather than 201.
-                trace.Step(attempt.Context, "user", $"{EmAppRequest.Clip(typed)} is not a user of this cluster; EMCC login is not available");
-                return Rejected(EmRejection.UserNotFound, EmOperation.Login);
+                // Not a user of this cluster: an EMCC login, the home cluster found by asking the remote clusters.
+                trace.Step(attempt.Context, "user", $"{EmAppRequest.Clip(typed)} is not a user of this cluster: EMCC Request");
+                var outcome = await emcc.VisitingLoginAsync(device, typed, pin, ct);
+                if (outcome.ErrorCode is { } code)
+                {
+                    return EmccError(code, EmOperation.Login);
+                }
+
+                trace.Step(attempt.Context, "emcc", $"logged in at home cluster {outcome.HomeClusterId}; phone restarts towards it");
+                return new Screen(EmAppScreens.LoginSucceeded(typed, null), "EMCC login success (home " + outcome.HomeClusterId + ")");
             }
 
             SecretHasher.Verify(pin, DummyPinHash.Value);
@@ -367,6 +383,18 @@ internal sealed partial class EmAppFlow(
 
     private async Task<Screen> LogoutAsync(Attempt attempt, string device, CancellationToken ct)
     {
+        await using (var db = contexts.Create())
+        {
+            if (await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.DeviceName == device, ct) is { } emccLogin)
+            {
+                var ended = emccLogin.Side == Domain.Runtime.EmccSide.Home
+                    ? await emcc.HomeLogoutAsync(device, "logout", ct)
+                    : await emcc.VisitingAdminLogoutAsync(device, "emapp:" + emccLogin.UserId, ct);
+                trace.Step(attempt.Context, "emcc", $"{device}: EMCC logout ({emccLogin.Side} side): {ended.Detail}");
+                return ended.ErrorCode is { } code ? EmccError(code, EmOperation.Logout) : new Screen(EmAppScreens.LogoutSucceeded(), "EMCC logout success");
+            }
+        }
+
         var outcome = await em.LogoutAsync(device, attempt.Context, ct);
         return outcome.Rejection is { } rejection
             ? Rejected(rejection, EmOperation.Logout)
@@ -457,6 +485,15 @@ internal sealed partial class EmAppFlow(
         var code = EmErrorMapping.ToEmService(rejection, operation);
         var display = EmErrorCatalog.Get(code).PhoneDisplay(operation);
         return new Screen(EmAppScreens.Error(display), string.Create(CultureInfo.InvariantCulture, $"{(int)code} ({rejection}): {display}"));
+    }
+
+    /// <summary>An EMCC error code (seed Tables 8 and 9) with the seed's display string; unknown codes show as 0.</summary>
+    private static Screen EmccError(int code, EmOperation operation)
+    {
+        var display = EmErrorCatalog.TryGet(code, out var definition)
+            ? definition.PhoneDisplay(operation)
+            : EmErrorCatalog.Get(EmServiceErrorCode.UnknownError).PhoneDisplay(operation);
+        return new Screen(EmAppScreens.Error(display), string.Create(CultureInfo.InvariantCulture, $"{code} (EMCC): {display}"));
     }
 
     private static Screen AppError(EmAppErrorCode code, EmOperation operation)

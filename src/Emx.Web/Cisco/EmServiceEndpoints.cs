@@ -6,7 +6,10 @@ using Emx.Cluster.ExtensionMobility;
 using Emx.Cluster.Security;
 using Emx.Domain.Configuration;
 using Emx.Domain.ExtensionMobility;
+using Emx.Cluster.Emcc;
+using Emx.Protocols.Emcc;
 using Emx.Protocols.EmApi;
+using Microsoft.Extensions.DependencyInjection;
 using Emx.Protocols.Errors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +54,39 @@ internal static partial class EmServiceEndpoints
         await http.Response.WriteAsync(response, Encoding.UTF8, ct);
     }
 
+    /// <summary>Whether the document's root is <c>emccRequest</c> (another cluster's EMService), checked without parsing it.</summary>
+    private static bool LooksLikeEmcc(string xml)
+    {
+        var start = xml.AsSpan().TrimStart();
+        if (start.StartsWith("<?xml", StringComparison.Ordinal) && start.IndexOf("?>", StringComparison.Ordinal) is var end and >= 0)
+        {
+            start = start[(end + 2)..].TrimStart();
+        }
+
+        return start.StartsWith("<emccRequest", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A request from another cluster's EMService (reference 3.1). Only over HTTPS: the peer is then checked by the
+    /// TLS layer's client certificate policy; over plain HTTP it is refused with error 1.
+    /// </summary>
+    private static async Task<string> EmccAsync(HttpContext http, string xml, CancellationToken ct)
+    {
+        if (!http.Request.IsHttps)
+        {
+            return EmApiResponseWriter.Failure(EmServiceErrorCode.ErrorOnParsing, "EMCC requests are accepted over HTTPS only");
+        }
+
+        if (!EmccXml.TryParseRequest(xml, out var request, out var error))
+        {
+            return EmApiResponseWriter.Failure(EmServiceErrorCode.ErrorOnParsing, "Unreadable EMCC request: " + error);
+        }
+
+        var emcc = http.RequestServices.GetRequiredService<EmccService>();
+        var response = await emcc.HandleAsync(request!, ct);
+        return EmccXml.Write(response);
+    }
+
     private static async Task<string> ProcessAsync(HttpContext http, ExtensionMobilityService em, AdminCredentials credentials, EmxConfigFile config, CancellationToken ct)
     {
         var body = await ReadBodyAsync(http.Request, ct);
@@ -63,6 +99,11 @@ internal static partial class EmServiceEndpoints
         if (!extraction.IsSuccess)
         {
             return EmApiResponseWriter.Failure(EmServiceErrorCode.ErrorOnParsing, "No xml parameter in the request");
+        }
+
+        if (LooksLikeEmcc(extraction.Xml))
+        {
+            return await EmccAsync(http, extraction.Xml, ct);
         }
 
         var parsed = EmApiRequestParser.Parse(extraction.Xml);

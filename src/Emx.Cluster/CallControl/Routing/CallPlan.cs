@@ -77,4 +77,10 @@ public sealed record CallerContext
 
     /// <summary>The device pool (Standard Local Route Group, region).</summary>
     public string? DevicePool { get; init; }
+
+    /// <summary>An EMCC phone's Standard Local Route Group: the PSTN Access SIP trunk to the visiting cluster.</summary>
+    public string? LocalRouteTrunk { get; init; }
+
+    /// <summary>True for a phone logged in here by EMCC: its calls use the EMCC region.</summary>
+    public bool IsEmcc { get; init; }
 }

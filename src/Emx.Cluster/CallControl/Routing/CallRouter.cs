@@ -3,6 +3,7 @@ using Emx.Cluster.ExtensionMobility;
 using Emx.Cluster.Provisioning;
 using Emx.Data;
 using Emx.Domain.Configuration;
+using Emx.Domain.Runtime;
 using Emx.Domain.Routing;
 using Emx.Sip.Messages;
 using Emx.Sip.Transport;
@@ -17,7 +18,7 @@ namespace Emx.Cluster.CallControl.Routing;
 /// registered devices of a directory number, or the trunks of a route pattern in hunting order. Refusals carry the
 /// SIP status and Q.850 cause CUCM would release with.
 /// </summary>
-public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dialPlan, TrunkMonitor trunks, TimeProvider time)
+public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dialPlan, TrunkMonitor trunks, SettingsCache settings, TimeProvider time)
 {
     /// <summary>Plans the call <paramref name="request"/> (an initial INVITE, own Route entries popped) received from <paramref name="source"/>.</summary>
     public async Task<CallPlan> PlanAsync(SipRequest request, SipReceivedMessage source, CancellationToken cancellationToken)
@@ -39,12 +40,16 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
             CallingSearchSpaces = caller.CallingSearchSpaces,
             DialedDigits = dialled,
             DevicePool = caller.DevicePool,
+            LocalRouteTrunk = caller.LocalRouteTrunk,
         });
 
-        var callerRegion = view.RegionOfPool(caller.DevicePool);
+        // Every EMCC call uses the EMCC region (seed Table 2: Max Audio Bit Rate 8 kb/s by default).
+        var feature = await settings.GetAsync<EmccFeatureConfiguration>(cancellationToken).ConfigureAwait(false);
+        var emccRegion = new Region { Name = "EMCC", MaxAudioBitRateKbps = feature.EmccRegionMaxAudioBitRate, MaxVideoCallBitRateKbps = feature.EmccRegionMaxVideoCallBitRate, LinkLossType = feature.EmccRegionLinkLossType };
+        var callerRegion = caller.IsEmcc ? emccRegion : view.RegionOfPool(caller.DevicePool);
         return decision switch
         {
-            RouteDecision.DirectoryNumber line => await ToLineAsync(db, view, caller, callerRegion, line, now, cancellationToken).ConfigureAwait(false),
+            RouteDecision.DirectoryNumber line => await ToLineAsync(db, view, caller, callerRegion, emccRegion, line, now, cancellationToken).ConfigureAwait(false),
             RouteDecision.Route route => ToTrunks(view, caller, callerRegion, route),
             RouteDecision.Blocked blocked => new RefuseCall(403, "Forbidden", 21, $"blocked by route pattern {blocked.Pattern} in {PartitionName(blocked.Partition)}"),
             RouteDecision.RouteUnavailable unavailable => new RefuseCall(503, "Service Unavailable", 34,
@@ -69,7 +74,7 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
         return uri.User ?? string.Empty;
     }
 
-    private static async Task<CallerContext?> IdentifyAsync(
+    private async Task<CallerContext?> IdentifyAsync(
         EmxDbContext db, DialPlanView view, SipRequest request, SipReceivedMessage source, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var remote = new IPEndPoint(DialPlanView.Normalize(source.RemoteEndPoint.Address), source.RemoteEndPoint.Port);
@@ -84,6 +89,25 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
             {
                 var partition = binding.Partition ?? string.Empty;
                 var line = device.Device.Lines.FirstOrDefault(l => l.Dn == fromDn && (l.Partition ?? string.Empty) == partition);
+                if (device.Emcc is not null)
+                {
+                    // EMCC (reference 3.5): adjunct CSS of the roaming device pool, then the line CSS, then the
+                    // profile's EMCC CSS; the Standard Local Route Group is the PSTN Access trunk to the visiting cluster.
+                    var adjunct = view.DevicePools.TryGetValue(device.Phone.DevicePool, out var roaming) ? roaming.AdjunctCss : null;
+                    var emccCss = (device.Device as DeviceProfile)?.EmccCss;
+                    var access = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
+                    return new CallerContext
+                    {
+                        Name = device.Phone.Name,
+                        LineDn = fromDn,
+                        LinePartition = partition,
+                        CallingSearchSpaces = [.. new[] { adjunct, line?.Css, emccCss }.OfType<string>()],
+                        DevicePool = device.Phone.DevicePool,
+                        LocalRouteTrunk = access.PstnAccess.Active ? access.PstnAccess.SipTrunk : null,
+                        IsEmcc = true,
+                    };
+                }
+
                 return new CallerContext
                 {
                     Name = device.Phone.Name,
@@ -114,6 +138,7 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
         DialPlanView view,
         CallerContext caller,
         Region? callerRegion,
+        Region emccRegion,
         RouteDecision.DirectoryNumber line,
         DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -134,6 +159,10 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
             .Where(p => devices.Contains(p.Name))
             .Select(p => new { p.Name, p.DevicePool })
             .ToDictionaryAsync(p => p.Name, p => p.DevicePool, cancellationToken).ConfigureAwait(false);
+        var emccDevices = await db.EmccSessions.AsNoTracking()
+            .Where(e => e.Side == EmccSide.Home && devices.Contains(e.DeviceName))
+            .Select(e => e.DeviceName)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         var targets = new List<ForwardTarget>(bindings.Count);
         foreach (var binding in bindings)
         {
@@ -142,7 +171,7 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
                 continue;
             }
 
-            var region = view.RegionOfPool(pools.GetValueOrDefault(binding.DeviceName));
+            var region = emccDevices.Contains(binding.DeviceName) ? emccRegion : view.RegionOfPool(pools.GetValueOrDefault(binding.DeviceName));
             targets.Add(new ForwardTarget(contact, new SipDestination(from.Transport, from.EndPoint), binding.DeviceName, MediaLimits.Between(callerRegion, region)));
         }
 

@@ -154,6 +154,8 @@ CREATE TABLE "EmccSessions" (
     "PhoneModel" text,
     "PhoneSecure" boolean NOT NULL,
     "RoamingDevicePool" text,
+    "HomeTftp" text,
+    "HomeBackupTftp" text,
     "LoginTime" bigint NOT NULL,
     "LoginDuration" bigint,
     "LastSeen" bigint,

@@ -144,6 +144,8 @@ CREATE TABLE "EmccSessions" (
     "PhoneModel" TEXT NULL,
     "PhoneSecure" INTEGER NOT NULL,
     "RoamingDevicePool" TEXT NULL,
+    "HomeTftp" TEXT NULL,
+    "HomeBackupTftp" TEXT NULL,
     "LoginTime" INTEGER NOT NULL,
     "LoginDuration" INTEGER NULL,
     "LastSeen" INTEGER NULL

@@ -1,0 +1,555 @@
+using Emx.Cluster.ExtensionMobility;
+using Emx.Cluster.Provisioning;
+using Emx.Cluster.Security;
+using Emx.Data;
+using Emx.Domain.Configuration;
+using Emx.Domain.Emcc;
+using Emx.Domain.Runtime;
+using Emx.Domain.Security;
+using Emx.Protocols.Emcc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Emx.Cluster.Emcc;
+
+/// <summary>The outcome of an EMCC login or logout as the visiting EMApp shows it: success, or an error code of seed Tables 8/9.</summary>
+/// <param name="ErrorCode">Null on success.</param>
+/// <param name="Detail">For traces.</param>
+/// <param name="HomeClusterId">The user's home cluster, once found.</param>
+public sealed record EmccOutcome(int? ErrorCode, string Detail, string? HomeClusterId = null)
+{
+    public bool Succeeded => ErrorCode is null;
+}
+
+/// <summary>
+/// Extension Mobility Cross Cluster, both sides of the seed's login sequence (reference 3.2). Visiting side: the
+/// device checks, finding the home cluster by asking each remote cluster (check user), the home login, then the
+/// visiting device login that points the phone at its home cluster. Home side: answering check user, the home login
+/// (PIN, Enable EMCC, known visiting cluster, duplicate device, security matrix, TFTP, EMCC device allocation,
+/// roaming device pool, login duration) and logouts from either side. Every state change is one transaction; the
+/// phone is restarted through the same device events (check-sync) Extension Mobility uses.
+/// </summary>
+public sealed partial class EmccService(
+    IEmxDbContextFactory contexts,
+    SettingsCache settings,
+    AdminCredentials credentials,
+    EmccPeerClient peers,
+    ExtensionMobilityService extensionMobility,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    /// <summary>The EMCC trace category (Debug): one line per step, on both clusters, like the seed 004 walkthrough.</summary>
+    public const string TraceCategory = "Emx.Trace.Emcc";
+
+    private readonly ILogger _trace = loggers.CreateLogger(TraceCategory);
+    private readonly KeyedLocks _locks = new();
+
+    /// <summary>This cluster as it introduces itself to others.</summary>
+    public async Task<EmccClusterInfo> IdentityAsync(CancellationToken cancellationToken)
+    {
+        var cluster = await settings.GetAsync<ClusterSettings>(cancellationToken).ConfigureAwait(false);
+        return new EmccClusterInfo(cluster.Id, cluster.Version, cluster.SecurityMode == ClusterSecurityMode.Mixed ? "mixed" : "nonSecure");
+    }
+
+    // ------------------------------------------------------------------ home side (requests from other clusters)
+
+    /// <summary>Answers a request from another cluster's EMService.</summary>
+    public async Task<EmccResponse> HandleAsync(EmccRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
+        var response = request.Type switch
+        {
+            EmccRequestType.CheckUser => await CheckUserAsync(request, cancellationToken).ConfigureAwait(false),
+            EmccRequestType.HomeLogin => await HomeLoginAsync(request, me, cancellationToken).ConfigureAwait(false),
+            EmccRequestType.Logout => await RemoteLogoutAsync(request, cancellationToken).ConfigureAwait(false),
+            _ => await ClusterInfoAsync(me, cancellationToken).ConfigureAwait(false),
+        };
+        return response with { From = me };
+    }
+
+    private async Task<EmccResponse> ClusterInfoAsync(EmccClusterInfo me, CancellationToken cancellationToken)
+    {
+        var profile = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
+        var feature = await settings.GetAsync<EmccFeatureConfiguration>(cancellationToken).ConfigureAwait(false);
+        var services = new List<string>();
+        if (profile.Emcc)
+        {
+            services.Add("emcc");
+        }
+
+        if (profile.PstnAccess.Active)
+        {
+            services.Add("pstnAccess");
+        }
+
+        if (profile.RsvpAgent.Active)
+        {
+            services.Add("rsvpAgent");
+        }
+
+        return new EmccResponse
+        {
+            Type = EmccRequestType.ClusterInfo,
+            ClusterInfo = new EmccClusterInfoResult
+            {
+                Cluster = me,
+                Services = services,
+                RegionMaxAudioBitRateKbps = feature.EmccRegionMaxAudioBitRate,
+                RegionMaxVideoCallBitRateKbps = feature.EmccRegionMaxVideoCallBitRate,
+                RegionLinkLossType = feature.EmccRegionLinkLossType == LinkLossType.Lossy ? "lossy" : "lowLoss",
+            },
+        };
+    }
+
+    private async Task<EmccResponse> CheckUserAsync(EmccRequest request, CancellationToken cancellationToken)
+    {
+        var userId = request.UserId ?? string.Empty;
+        Trace(request.From.Id, userId, "check user", "EMCC Check User Request received");
+        await using var db = contexts.Create();
+        var user = await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            Trace(request.From.Id, userId, "check user", "no user exists with that id here");
+            return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, false, []) };
+        }
+
+        if (await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false) != CredentialCheck.Accepted)
+        {
+            Trace(request.From.Id, userId, "check user", "user exists; PIN refused (2)");
+            return EmccResponse.Failure(EmccRequestType.CheckUser, 2, "EMCC Authentication Error");
+        }
+
+        var profiles = user.ControlledProfiles.ToList();
+        if (user.EffectiveDefaultProfile is { } preferred && profiles.Remove(preferred))
+        {
+            profiles.Insert(0, preferred);
+        }
+
+        Trace(request.From.Id, userId, "check user", $"user exists; PIN accepted; {profiles.Count} profile(s)");
+        return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, true, profiles) };
+    }
+
+    private async Task<EmccResponse> HomeLoginAsync(EmccRequest request, EmccClusterInfo me, CancellationToken cancellationToken)
+    {
+        var userId = request.UserId ?? string.Empty;
+        var device = request.Device;
+        if (device is null || userId.Length == 0)
+        {
+            return Fail(1, "a home login needs a user and a device");
+        }
+
+        Trace(request.From.Id, userId, "home login", $"EMCC Home Cluster Login Request for {device.Name} ({device.Model}, {(device.Secure ? "secure" : "non-secure")})");
+        using var held = await _locks.AcquireAsync(["user:" + userId, "device:" + device.Name], cancellationToken).ConfigureAwait(false);
+        await using var db = contexts.Create();
+        var remote = await db.Config<RemoteCluster>().AsNoTracking().FirstOrDefaultAsync(r => r.ClusterId == request.From.Id, cancellationToken).ConfigureAwait(false);
+        if (remote is null)
+        {
+            return Fail(35, $"visiting cluster {request.From.Id} is not a remote cluster here");
+        }
+
+        var profile = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
+        if (!profile.Emcc)
+        {
+            return Fail(201, "EMCC is not active in this cluster's Intercluster Service Profile");
+        }
+
+        if (!remote.Emcc)
+        {
+            return Fail(38, $"EMCC is not enabled for remote cluster {remote.ClusterId}");
+        }
+
+        var user = await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return Fail(23, "no such user");
+        }
+
+        if (await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false) != CredentialCheck.Accepted)
+        {
+            return Fail(2, "PIN refused");
+        }
+
+        if (!user.EnableExtensionMobilityCrossCluster)
+        {
+            return Fail(31, "Enable Extension Mobility Cross Cluster is not checked for the user");
+        }
+
+        if (await db.Config<Phone>().AsNoTracking().AnyAsync(p => p.Name == device.Name, cancellationToken).ConfigureAwait(false))
+        {
+            return Fail(37, $"{device.Name} is also a phone of this cluster (duplicate device name)");
+        }
+
+        var security = EmccRules.Security(me.Version, me.SecurityMode == "mixed", request.From.Version, request.From.SecurityMode == "mixed", device.Secure);
+        Trace(request.From.Id, userId, "home login", $"DeviceSecurityMode: {(device.Secure ? 1 : 0)} HomeCluster SecurityMode: {(me.SecurityMode == "mixed" ? 1 : 0)} -> {security.Outcome}");
+        if (!security.Allowed)
+        {
+            return Fail(security.ErrorCode!.Value, "security mode: " + security.Outcome);
+        }
+
+        var feature = await settings.GetAsync<EmccFeatureConfiguration>(cancellationToken).ConfigureAwait(false);
+        var tftp1 = await TftpAddressAsync(db, feature.DefaultTftpServerForEmccLoginDevice, cancellationToken).ConfigureAwait(false);
+        if (tftp1 is null)
+        {
+            return Fail(39, "Default TFTP Server for EMCC Login Device is not set");
+        }
+
+        var tftp2 = await TftpAddressAsync(db, feature.BackupTftpServerForEmccLoginDevice, cancellationToken).ConfigureAwait(false);
+        var template = await db.Config<EmccTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Default, cancellationToken).ConfigureAwait(false);
+        if (template?.DeviceSecurityProfile is { } securityProfileName
+            && await db.Config<DeviceSecurityProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == securityProfileName, cancellationToken).ConfigureAwait(false) is { IsSecure: true })
+        {
+            return Fail(43, $"the default EMCC template's device security profile {securityProfileName} is not Non Secure");
+        }
+
+        var parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(cancellationToken).ConfigureAwait(false);
+        var elsewhere = await db.EmccSessions.AnyAsync(s => s.Side == EmccSide.Home && s.UserId == userId && s.DeviceName != device.Name, cancellationToken).ConfigureAwait(false)
+            || await db.ExtensionMobilityDynamics.AnyAsync(e => e.CurrentUserId == userId, cancellationToken).ConfigureAwait(false);
+        if (elsewhere && parameters.MultipleLoginBehavior == MultipleLoginBehavior.NotAllowed)
+        {
+            return Fail(25, "the user is logged in elsewhere and Multiple Login Behavior is Multiple Logins Not Allowed");
+        }
+
+        var profileName = request.Profile ?? user.EffectiveDefaultProfile;
+        if (profileName is null || !user.ControlledProfiles.Contains(profileName)
+            || !await db.Config<DeviceProfile>().AnyAsync(p => p.Name == profileName, cancellationToken).ConfigureAwait(false))
+        {
+            return Fail(12, "no device profile for the user");
+        }
+
+        var taken = await db.EmccSessions.Where(s => s.Side == EmccSide.Home && s.EmccDevice != null).Select(s => s.EmccDevice!).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await db.EmccSessions.FirstOrDefaultAsync(s => s.Side == EmccSide.Home && s.DeviceName == device.Name, cancellationToken).ConfigureAwait(false);
+        var emccDevice = existing?.EmccDevice
+            ?? (await db.Config<EmccDevice>().AsNoTracking().OrderBy(d => d.Number).Select(d => d.Name).ToListAsync(cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(name => !taken.Contains(name));
+        if (emccDevice is null)
+        {
+            return Fail(33, "every EMCC dummy device is in use");
+        }
+
+        var pools = await db.Config<DevicePool>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var geolocations = await db.Config<Geolocation>().AsNoTracking().ToDictionaryAsync(g => g.Name, cancellationToken).ConfigureAwait(false);
+        var filter = feature.EmccGeolocationFilter is { } filterName
+            ? await db.Config<GeolocationFilter>().AsNoTracking().FirstOrDefaultAsync(f => f.Name == filterName, cancellationToken).ConfigureAwait(false)
+            : null;
+        var roaming = EmccRules.RoamingDevicePool(device.Geolocation, filter, pools, geolocations)?.Name ?? template?.DevicePool ?? "Default";
+        TimeSpan? duration = LoginTime.TryParse(parameters.InterClusterMaximumLoginTime, out var limit) && limit > TimeSpan.Zero ? limit : null;
+        var now = time.GetUtcNow();
+
+        var session = existing ?? new EmccSession { Side = EmccSide.Home, DeviceName = device.Name };
+        session.EmccDevice = emccDevice;
+        session.UserId = userId;
+        session.DeviceProfile = profileName;
+        session.RemoteClusterId = request.From.Id;
+        session.PhoneModel = device.Model;
+        session.PhoneSecure = device.Secure && security.Outcome == EmccSecurityOutcome.SecureEmcc;
+        session.RoamingDevicePool = roaming;
+        session.LoginTime = now;
+        session.LoginDuration = duration;
+        session.LastSeen = now;
+        if (existing is null)
+        {
+            db.EmccSessions.Add(session);
+        }
+
+        db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc:" + request.From.Id, Action = "emccHomeLogin", Target = "emcc", Key = device.Name, Detail = $"{userId} on {emccDevice} with {profileName}, pool {roaming}" });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Trace(request.From.Id, userId, "home login", $"Performing Home Device Login: {device.Name} as {emccDevice}, profile {profileName}, device pool {roaming}, duration {(duration is { } d ? d.TotalSeconds + " s" : "none")}");
+        return new EmccResponse
+        {
+            Type = EmccRequestType.HomeLogin,
+            HomeLogin = new EmccHomeLoginResult { EmccDevice = emccDevice, Profile = profileName, Tftp1 = tftp1, Tftp2 = tftp2, LoginDuration = duration, DevicePool = roaming },
+        };
+
+        EmccResponse Fail(int code, string detail)
+        {
+            Trace(request.From.Id, userId, "home login", $"refused ({code}): {detail}");
+            return EmccResponse.Failure(EmccRequestType.HomeLogin, code, detail);
+        }
+    }
+
+    /// <summary>A logout sent by the other side: from the visiting cluster (home frees the device and restarts the phone), or from home (visiting forgets).</summary>
+    private async Task<EmccResponse> RemoteLogoutAsync(EmccRequest request, CancellationToken cancellationToken)
+    {
+        var deviceName = request.Device?.Name ?? string.Empty;
+        await using var db = contexts.Create();
+        var sessions = await db.EmccSessions.Where(s => s.DeviceName == deviceName && s.RemoteClusterId == request.From.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (sessions.Count == 0)
+        {
+            Trace(request.From.Id, request.UserId ?? string.Empty, "logout", $"{deviceName}: no EMCC login with {request.From.Id} (19)");
+            return EmccResponse.Failure(EmccRequestType.Logout, 19, "No user logged in");
+        }
+
+        var now = time.GetUtcNow();
+        db.EmccSessions.RemoveRange(sessions);
+        var events = new List<DeviceEvent>();
+        if (sessions.Any(s => s.Side == EmccSide.Home))
+        {
+            events.Add(new DeviceEvent { DeviceName = deviceName, Kind = DeviceEventKind.Restart, Reason = "EMCC logout from " + request.From.Id, Time = now });
+            db.DeviceEvents.AddRange(events);
+        }
+
+        db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc:" + request.From.Id, Action = "emccLogout", Target = "emcc", Key = deviceName, Detail = request.Reason });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Trace(request.From.Id, sessions[0].UserId, "logout", $"{deviceName}: EMCC login ended ({request.Reason ?? "logout"})");
+        if (events.Count > 0)
+        {
+            extensionMobility.Announce(events);
+        }
+
+        return new EmccResponse { Type = EmccRequestType.Logout };
+    }
+
+    private static async Task<string?> TftpAddressAsync(EmxDbContext db, string? server, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            return null;
+        }
+
+        var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Name == server || n.Address == server, cancellationToken).ConfigureAwait(false);
+        return node is { ConfigPort: > 0 } ? node.Address + ":" + node.ConfigPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : server;
+    }
+
+    // ------------------------------------------------------------------ visiting side
+
+    /// <summary>
+    /// The visiting side of an EMCC login from EMApp (EMCC=true, the user is not local): device checks, find the
+    /// home cluster, home login, then the visiting device login that restarts the phone towards its home cluster.
+    /// </summary>
+    public async Task<EmccOutcome> VisitingLoginAsync(string deviceName, string userId, string pin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceName);
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(pin);
+        var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
+        Trace(me.Id, userId, "visiting login", $"EMCC Request for {userId} on {deviceName}");
+        using var held = await _locks.AcquireAsync(["device:" + deviceName], cancellationToken).ConfigureAwait(false);
+        List<RemoteCluster> remotes;
+        EmccDeviceInfo info;
+        await using (var db = contexts.Create())
+        {
+            var phone = await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == deviceName, cancellationToken).ConfigureAwait(false);
+            if (phone is null)
+            {
+                return Refuse(11, "the device does not exist");
+            }
+
+            var model = await db.Config<PhoneModel>().AsNoTracking().FirstOrDefaultAsync(m => m.Name == phone.Model, cancellationToken).ConfigureAwait(false);
+            if (model is null || !model.Supports(PhoneFeature.ExtensionMobilityCrossCluster))
+            {
+                return Refuse(32, $"model {phone.Model} does not support EMCC");
+            }
+
+            if (!phone.EnableExtensionMobility)
+            {
+                return Refuse(22, "Enable Extension Mobility is unchecked on the device");
+            }
+
+            if (await db.ExtensionMobilityDynamics.AnyAsync(e => e.DeviceName == deviceName && e.CurrentUserId != null, cancellationToken).ConfigureAwait(false)
+                || await db.EmccSessions.AnyAsync(s => s.Side == EmccSide.Visiting && s.DeviceName == deviceName, cancellationToken).ConfigureAwait(false))
+            {
+                return Refuse(18, "another user is logged in on the device");
+            }
+
+            var profile = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
+            if (!profile.Emcc || !profile.PstnAccess.Active)
+            {
+                return Refuse(211, "EMCC or PSTN Access is not active in this cluster's Intercluster Service Profile");
+            }
+
+            remotes = await db.Config<RemoteCluster>().AsNoTracking().OrderBy(r => r.ClusterId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (remotes.Count == 0)
+            {
+                return Refuse(36, "no remote cluster is configured");
+            }
+
+            var inactive = await db.RemoteClusterStatuses.AsNoTracking().Where(s => !s.EmccRemoteActivated).Select(s => s.ClusterId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            remotes.RemoveAll(r => !r.Emcc || inactive.Contains(r.ClusterId));
+            if (remotes.Count == 0)
+            {
+                return Refuse(208, "no remote cluster has EMCC remotely activated");
+            }
+
+            var securityProfile = phone.DeviceSecurityProfile is { } spName
+                ? await db.Config<DeviceSecurityProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == spName, cancellationToken).ConfigureAwait(false)
+                : null;
+            var geolocation = phone.Geolocation is { } geoName
+                ? await db.Config<Geolocation>().AsNoTracking().FirstOrDefaultAsync(g => g.Name == geoName, cancellationToken).ConfigureAwait(false)
+                : null;
+            info = new EmccDeviceInfo
+            {
+                Name = deviceName,
+                Model = phone.Model,
+                Protocol = phone.Protocol.ToString(),
+                Secure = securityProfile?.IsSecure == true,
+                Geolocation = geolocation is null ? new Dictionary<string, string>() : EmccRules.Fields(geolocation),
+            };
+        }
+
+        // findHomeCluster: ask every remote cluster with EMCC whether the user is theirs.
+        RemoteCluster? home = null;
+        IReadOnlyList<string> profiles = [];
+        int? firstError = null;
+        foreach (var remote in remotes)
+        {
+            var check = await peers.SendAsync(remote, new EmccRequest { Type = EmccRequestType.CheckUser, From = me, UserId = userId, Pin = pin }, cancellationToken).ConfigureAwait(false);
+            if (check.ErrorCode is { } code)
+            {
+                firstError ??= code;
+                if (code == 2)
+                {
+                    return Refuse(2, $"home cluster {remote.ClusterId} refused the PIN", remote.ClusterId);
+                }
+
+                continue;
+            }
+
+            if (check.CheckUser is { Exists: true } found)
+            {
+                home = remote;
+                profiles = found.Profiles;
+                Trace(me.Id, userId, "visiting login", $"home cluster is {remote.ClusterId} ({profiles.Count} profile(s))");
+                break;
+            }
+        }
+
+        if (home is null)
+        {
+            return firstError is { } unreachable && unreachable != 19
+                ? Refuse(unreachable, "no remote cluster answered check user")
+                : Refuse(23, "the user is not found in any remote cluster");
+        }
+
+        var login = await peers.SendAsync(home, new EmccRequest
+        {
+            Type = EmccRequestType.HomeLogin,
+            From = me,
+            UserId = userId,
+            Pin = pin,
+            Profile = profiles.Count > 0 ? profiles[0] : null,
+            Device = info,
+        }, cancellationToken).ConfigureAwait(false);
+        if (login.ErrorCode is { } homeError || login.HomeLogin is not { } result)
+        {
+            return Refuse(login.ErrorCode ?? 0, "home login refused: " + login.ErrorText, home.ClusterId);
+        }
+
+        // Performing Visiting Device Login: the phone's configuration now points at its home cluster.
+        var now = time.GetUtcNow();
+        await using (var db = contexts.Create())
+        {
+            db.EmccSessions.Add(new EmccSession
+            {
+                Side = EmccSide.Visiting,
+                DeviceName = deviceName,
+                UserId = userId,
+                DeviceProfile = result.Profile,
+                RemoteClusterId = home.ClusterId,
+                PhoneModel = info.Model,
+                PhoneSecure = info.Secure,
+                HomeTftp = result.Tftp1,
+                HomeBackupTftp = result.Tftp2,
+                EmccDevice = result.EmccDevice,
+                LoginTime = now,
+                LoginDuration = result.LoginDuration,
+                LastSeen = now,
+            });
+            var restart = new DeviceEvent { DeviceName = deviceName, Kind = DeviceEventKind.Restart, Reason = $"EMCC login {userId} (home {home.ClusterId})", Time = now };
+            db.DeviceEvents.Add(restart);
+            db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emapp:" + userId, Action = "emccVisitingLogin", Target = "emcc", Key = deviceName, Detail = $"home {home.ClusterId}, {result.EmccDevice}" });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            extensionMobility.Announce([restart]);
+        }
+
+        Trace(me.Id, userId, "visiting login", $"Performing Visiting Device Login: {deviceName} -> home {home.ClusterId} TFTP {result.Tftp1}; Successfully performed Login");
+        return new EmccOutcome(null, "logged in", home.ClusterId);
+
+        EmccOutcome Refuse(int code, string detail, string? homeId = null)
+        {
+            Trace(me.Id, userId, "visiting login", $"refused ({code}): {detail}");
+            return new EmccOutcome(code, detail, homeId);
+        }
+    }
+
+    /// <summary>
+    /// Ends an EMCC login at home (the user pressed Logout on the phone, now registered here; the automatic logout;
+    /// or the home administrator): frees the EMCC device, restarts the phone (it goes back to its visiting cluster)
+    /// and tells the visiting cluster, best effort (if it is unreachable its expired-device maintenance cleans up).
+    /// </summary>
+    public async Task<EmccOutcome> HomeLogoutAsync(string deviceName, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceName);
+        using var held = await _locks.AcquireAsync(["device:" + deviceName], cancellationToken).ConfigureAwait(false);
+        EmccSession? session;
+        RemoteCluster? visiting;
+        await using (var db = contexts.Create())
+        {
+            session = await db.EmccSessions.FirstOrDefaultAsync(s => s.Side == EmccSide.Home && s.DeviceName == deviceName, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                return new EmccOutcome(19, "no EMCC login on " + deviceName);
+            }
+
+            visiting = await db.Config<RemoteCluster>().AsNoTracking().FirstOrDefaultAsync(r => r.ClusterId == session.RemoteClusterId, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            db.EmccSessions.Remove(session);
+            var restart = new DeviceEvent { DeviceName = deviceName, Kind = DeviceEventKind.Restart, Reason = "EMCC " + reason + " " + session.UserId, Time = now };
+            db.DeviceEvents.Add(restart);
+            db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc", Action = "emccHomeLogout", Target = "emcc", Key = deviceName, Detail = $"{session.UserId} ({reason}); {session.EmccDevice} freed" });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await TellVisitingAsync(visiting, session, reason, cancellationToken).ConfigureAwait(false);
+            extensionMobility.Announce([restart]);
+        }
+
+        Trace(session.RemoteClusterId, session.UserId, "logout", $"{deviceName}: home logout ({reason}); {session.EmccDevice} freed");
+        return new EmccOutcome(null, "logged out", null);
+    }
+
+    private async Task TellVisitingAsync(RemoteCluster? visiting, EmccSession session, string reason, CancellationToken cancellationToken)
+    {
+        if (visiting is null)
+        {
+            return;
+        }
+
+        var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await peers.SendAsync(visiting, new EmccRequest
+        {
+            Type = EmccRequestType.Logout,
+            From = me,
+            UserId = session.UserId,
+            Device = new EmccDeviceInfo { Name = session.DeviceName, Model = session.PhoneModel ?? "unknown" },
+            Reason = reason,
+        }, cancellationToken).ConfigureAwait(false);
+        if (answer.ErrorCode is { } code)
+        {
+            Trace(visiting.ClusterId, session.UserId, "logout", $"visiting cluster not told ({code}): its expired EMCC device maintenance will clean up");
+        }
+    }
+
+    /// <summary>
+    /// The visiting administrator's Log Out button: only cleans this cluster's record (seed "Visiting Device Logout
+    /// Limitations"); the phone stays registered at home until it is reset or logged out there.
+    /// </summary>
+    public async Task<EmccOutcome> VisitingAdminLogoutAsync(string deviceName, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceName);
+        await using var db = contexts.Create();
+        var session = await db.EmccSessions.FirstOrDefaultAsync(s => s.Side == EmccSide.Visiting && s.DeviceName == deviceName, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return new EmccOutcome(19, "no EMCC login on " + deviceName);
+        }
+
+        db.EmccSessions.Remove(session);
+        db.AuditLog.Add(new AuditEntry { Time = time.GetUtcNow(), Actor = actor, Action = "emccVisitingLogout", Target = "emcc", Key = deviceName, Detail = session.UserId + " (database cleanup; the phone stays at home)" });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new EmccOutcome(null, "visiting record removed", session.RemoteClusterId);
+    }
+
+    private void Trace(string cluster, string user, string step, string detail) => LogStep(_trace, step, user, cluster, detail);
+
+    [LoggerMessage(EventId = 2510, Level = LogLevel.Debug, Message = "EMCC {Step} [{User} / {Cluster}]: {Detail}")]
+    private static partial void LogStep(ILogger logger, string step, string user, string cluster, string detail);
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Emx.Cluster.Emcc;
+using Emx.Cluster.Security;
+using Emx.Domain.Configuration;
+using Emx.Domain.Runtime;
+using Emx.Phones;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Emx.Integration.Tests.EmAppLab;
+
+namespace Emx.Integration.Tests;
+
+/// <summary>
+/// EMCC end to end with two lab clusters and the Cisco-like phone: alice's home is ClusterA (127.0.1.1); she logs in
+/// on lobby phone SEP0B0000000001 of ClusterB (127.0.2.1). ClusterB finds her home by asking ClusterA (check user),
+/// ClusterA lends an EMCC device, the phone restarts, follows the mini-config to ClusterA's TFTP and registers her line
+/// 1001 there; a ClusterA phone's call to 1001 rings it. Logout at home sends the phone back to ClusterB and its own line.
+/// </summary>
+public sealed class EmccLoginTests
+{
+    private const string HomeAddress = "127.0.1.1";
+    private const string VisitingAddress = "127.0.2.1";
+    private const string VisitingPhone = "SEP0B0000000001";
+
+    /// <summary>Two clusters that trust each other's Tomcat certificates (the certificate exchange itself is tested elsewhere).</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        public required EmAppLab Home { get; init; }
+
+        public required EmAppLab Visiting { get; init; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Visiting.DisposeAsync();
+            await Home.DisposeAsync();
+        }
+    }
+
+    private static async Task<Pair> StartPairAsync(Action<ProvisioningDocument>? home = null, Action<ProvisioningDocument>? visiting = null)
+    {
+        var trusted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        void Trusting(IServiceCollection services) => services.AddSingleton(_ => new EmccHttp(new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && trusted.Contains(c.Thumbprint),
+            },
+        }));
+
+        var homeLab = await StartAsync(home, HomeAddress, Trusting, https: FreeTcpPort(HomeAddress));
+        var visitingLab = await StartAsync(visiting, VisitingAddress, Trusting, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
+        trusted.Add(homeLab.Service<NodeCertificates>().Tomcat!.Thumbprint);
+        trusted.Add(visitingLab.Service<NodeCertificates>().Tomcat!.Thumbprint);
+
+        // The lab files name CUCM's fixed ports; point each cluster at the other's real ones.
+        await homeLab.ApplyAsync(new ProvisioningDocument
+        {
+            RemoteClusters = [new RemoteCluster { ClusterId = "ClusterB", FullyQualifiedName = VisitingAddress, HttpsPort = visitingLab.Node.HttpsUrl!.Port, Emcc = true, PstnAccess = true, RsvpAgent = true }],
+            SipTrunks = [TrunkRoutingTests.EmccTrunk("EMCC-Trunk-B", VisitingAddress, visitingLab.Node.SipEndPoint!.Port)],
+        });
+        await visitingLab.ApplyAsync(new ProvisioningDocument
+        {
+            RemoteClusters = [new RemoteCluster { ClusterId = "ClusterA", FullyQualifiedName = HomeAddress, HttpsPort = homeLab.Node.HttpsUrl!.Port, Emcc = true, PstnAccess = true, RsvpAgent = true }],
+            SipTrunks = [TrunkRoutingTests.EmccTrunk("EMCC-Trunk-A", HomeAddress, homeLab.Node.SipEndPoint!.Port)],
+        });
+        await homeLab.UseThisNodesEmServiceAsync();
+        await visitingLab.UseThisNodesEmServiceAsync();
+        return new Pair { Home = homeLab, Visiting = visitingLab };
+    }
+
+    private static int FreeTcpPort(string address)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(address), 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Traces(Pair pair) =>
+        "home:\n" + string.Join("\n", pair.Home.Logs.Lines.Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("check-sync", StringComparison.Ordinal)))
+        + "\nvisiting:\n" + string.Join("\n", pair.Visiting.Logs.Lines.Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("check-sync", StringComparison.Ordinal)));
+
+    /// <summary>The seed's phone display for a login refused with <paramref name="code"/>.</summary>
+    private static string Display(int code)
+    {
+        Assert.True(Protocols.Errors.EmErrorCatalog.TryGet(code, out var definition));
+        return definition.PhoneDisplay(Protocols.Errors.EmOperation.Login);
+    }
+
+    private static async Task<PhoneScreen> LogInAsync(CiscoLikePhone phone, string userId, string pin)
+    {
+        await phone.OpenServiceAsync("Extension Mobility", Ct);
+        return await phone.SubmitInputAsync([new("userid", userId), new("seq", pin)], Ct);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EmccLogin_PhoneRegistersAtHomeAndRingsForTheUsersLine_LogoutAtHomeSendsItBack()
+    {
+        await using var pair = await StartPairAsync();
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        Assert.Equal(["2901"], phone.RegisteredLines);
+        var visitingSip = phone.RegistrarEndPoint;
+
+        var restarted = phone.NextSyncAsync();
+        var welcome = await LogInAsync(phone, "alice", AlicePin);
+        Assert.True("Login successful" == welcome.Prompt, $"{welcome.Prompt} {welcome.Text}\n{Traces(pair)}");
+        PhoneSyncedEventArgs atHome;
+        try
+        {
+            atHome = await restarted.WaitAsync(WaitLimit, Ct);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the phone did not re-sync:\n" + Traces(pair));
+            throw;
+        }
+
+        Assert.Equal(["1001"], atHome.RegisteredLines);
+        Assert.Equal(pair.Home.Node.SipEndPoint, phone.RegistrarEndPoint);
+        Assert.NotEqual(visitingSip, phone.RegistrarEndPoint);
+        Assert.Equal(["1001"], (await pair.Home.RegistrationsAsync(VisitingPhone)).Select(r => r.Aor));
+        Assert.Empty(await pair.Visiting.RegistrationsAsync(VisitingPhone));
+
+        await using (var db = pair.Home.Db())
+        {
+            var session = Assert.Single(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+            Assert.Equal((EmccSide.Home, "alice", "EMCC1", "ClusterB", "alice-8845"), (session.Side, session.UserId, session.EmccDevice, session.RemoteClusterId, session.DeviceProfile));
+            Assert.Equal("Roaming-London", session.RoamingDevicePool); // the phone is in London; ClusterA's filter is country/state/city
+            Assert.Equal(TimeSpan.FromHours(8), session.LoginDuration); // Inter-cluster Maximum Login Time
+        }
+
+        await using (var db = pair.Visiting.Db())
+        {
+            var session = Assert.Single(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+            Assert.Equal((EmccSide.Visiting, "alice", "ClusterA"), (session.Side, session.UserId, session.RemoteClusterId));
+        }
+
+        // A call to alice's line at home rings the visiting phone, which is now registered there.
+        await using var homePhone = await pair.Home.StartPhoneAsync(Phone2);
+        var incoming = phone.NextIncomingCallAsync();
+        var call = await homePhone.PlaceCallAsync("1001", cancellationToken: Ct);
+        var ringing = await incoming.WaitAsync(WaitLimit, Ct);
+        Assert.Equal("1001", ringing.LineDn);
+        Assert.True(await ringing.AnswerAsync(Ct));
+        Assert.True(await call.Connected.WaitAsync(WaitLimit, Ct));
+        await call.HangUpAsync(Ct);
+
+        // Logout from the phone, at home: the EMCC device is freed and the phone goes back to its own cluster and line.
+        var back = phone.NextSyncAsync();
+        await phone.OpenServiceAsync("Extension Mobility", Ct);
+        var goodbye = await phone.PressSoftKeyAsync("Logout", Ct);
+        var returned = await back.WaitAsync(WaitLimit, Ct);
+
+        Assert.Equal("Logout successful", goodbye!.Prompt);
+        Assert.Equal(["2901"], returned.RegisteredLines);
+        Assert.Equal(visitingSip, phone.RegistrarEndPoint);
+        await using (var db = pair.Home.Db())
+        {
+            Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+        }
+
+        await using (var db = pair.Visiting.Db())
+        {
+            Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+        }
+
+        Assert.Empty(await pair.Home.RegistrationsAsync(VisitingPhone));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EmccLogin_Refusals_ShowTheSeedsCodes()
+    {
+        await using var pair = await StartPairAsync(home: doc =>
+        {
+            // bob is at home in ClusterA but not enabled for EMCC (31).
+            var bob = doc.EndUsers.Single(u => u.UserId == "bob");
+            bob.EnableExtensionMobilityCrossCluster = false;
+        });
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+
+        Assert.Equal(Display(23), (await LogInAsync(phone, "nobody", "12345")).Text);
+        Assert.Equal(Display(2), (await LogInAsync(phone, "alice", "99999")).Text);
+        Assert.Equal(Display(31), (await LogInAsync(phone, "bob", BobPin)).Text);
+        Assert.Equal(["2901"], phone.RegisteredLines);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EmccLogin_UntrustedHome_208()
+    {
+        await using var home = await StartAsync(address: HomeAddress, https: FreeTcpPort(HomeAddress));
+        await using var visiting = await StartAsync(address: VisitingAddress, labFile: "cluster-b.yaml");
+        await visiting.ApplyAsync(new ProvisioningDocument
+        {
+            RemoteClusters = [new RemoteCluster { ClusterId = "ClusterA", FullyQualifiedName = HomeAddress, HttpsPort = home.Node.HttpsUrl!.Port, Emcc = true, PstnAccess = true }],
+        });
+        await visiting.UseThisNodesEmServiceAsync();
+        await using var phone = await visiting.StartPhoneAsync(VisitingPhone);
+
+        // The default client trusts no self-signed peer: "EMService Connection Error".
+        Assert.Equal(Display(208), (await LogInAsync(phone, "alice", AlicePin)).Text);
+    }
+}
