@@ -308,7 +308,7 @@ public static class EmccChecklist
                 return;
             }
 
-            s.Note(string.Create(CultureInfo.InvariantCulture, $"{_emccUsers.Count} end users may log in by EMCC"));
+            s.Note(string.Create(CultureInfo.InvariantCulture, $"end users with Enable Extension Mobility Cross Cluster: {_emccUsers.Count}"));
             var problems = new List<string>();
             foreach (var user in _emccUsers)
             {
@@ -336,7 +336,7 @@ public static class EmccChecklist
                 return;
             }
 
-            s.Note(string.Create(CultureInfo.InvariantCulture, $"{phones.Count} phones have Extension Mobility enabled"));
+            s.Note(string.Create(CultureInfo.InvariantCulture, $"phones with Enable Extension Mobility: {phones.Count}"));
             var usable = _emServices.Where(e => e.Enabled).ToList();
             if (usable.Count == 0)
             {
@@ -461,7 +461,7 @@ public static class EmccChecklist
                 return;
             }
 
-            s.Note(string.Create(CultureInfo.InvariantCulture, $"{count} EMCC devices"));
+            s.Note(string.Create(CultureInfo.InvariantCulture, $"EMCC devices in database: {count}"));
             var maxPhones = (doc.Cluster ?? new ClusterSettings()).MaxPhones;
             if (doc.Phones.Count + (2 * count) > maxPhones)
             {

@@ -31,6 +31,7 @@ public sealed record InterclusterServiceProfileReport(IReadOnlyList<ServiceProfi
     public bool CanSave => Checks.All(c => c.Status != ServiceProfileCheckStatus.Failure);
 
     /// <summary>The failed lines.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<ServiceProfileCheck> Failures => Checks.Where(c => c.Status == ServiceProfileCheckStatus.Failure);
 }
 
@@ -67,16 +68,16 @@ public static class InterclusterServiceProfileValidation
         {
             checks.Add(new(Emcc, "EMCC Active", ServiceProfileCheckStatus.Success, "EMCC is active"));
             checks.Add(Server(Emcc, "Default TFTP Server for EMCC Login Device", feature.DefaultTftpServerForEmccLoginDevice, required: true,
-                NodeService.Tftp, "is not set in EMCC Feature Configuration (login would fail with 39)", context));
+                NodeService.Tftp, " (login would fail with 39)", context));
             if (!string.IsNullOrEmpty(feature.BackupTftpServerForEmccLoginDevice))
             {
                 checks.Add(Server(Emcc, "Backup TFTP Server for EMCC Login Device", feature.BackupTftpServerForEmccLoginDevice, required: false,
-                    NodeService.Tftp, "", context));
+                    NodeService.Tftp, " (login would fail with 39)", context));
             }
 
             checks.Add(GeolocationFilter(feature, configuration));
             checks.Add(Server(Emcc, "Default Server For Remote Cluster Update", feature.DefaultServerForRemoteClusterUpdate, required: true,
-                NodeService.ExtensionMobility, "is not set in EMCC Feature Configuration (remote clusters cannot query this cluster)", context));
+                NodeService.ExtensionMobility, " (remote clusters cannot query this cluster)", context));
             if (!string.IsNullOrEmpty(feature.BackupServerForRemoteClusterUpdate))
             {
                 checks.Add(Server(Emcc, "Backup Server for Remote Cluster Update", feature.BackupServerForRemoteClusterUpdate, required: false,
@@ -92,7 +93,7 @@ public static class InterclusterServiceProfileValidation
 
             var devices = context.EmccDeviceCount ?? configuration.EmccDevices?.Count ?? 0;
             checks.Add(devices > 0
-                ? new(Emcc, "EMCC Devices", ServiceProfileCheckStatus.Success, string.Create(CultureInfo.InvariantCulture, $"{devices} EMCC devices"))
+                ? new(Emcc, "EMCC Devices", ServiceProfileCheckStatus.Success, string.Create(CultureInfo.InvariantCulture, $"EMCC devices in database: {devices}"))
                 : new(Emcc, "EMCC Devices", ServiceProfileCheckStatus.Failure, "no EMCC device inserted (EMCC logins fail with 33)"));
         }
 
@@ -103,16 +104,16 @@ public static class InterclusterServiceProfileValidation
         return new InterclusterServiceProfileReport(checks);
     }
 
-    private static ServiceProfileCheck Server(string service, string parameter, string? server, bool required, NodeService nodeService, string unsetReason, EmccCheckContext context)
+    private static ServiceProfileCheck Server(string service, string parameter, string? server, bool required, NodeService nodeService, string consequence, EmccCheckContext context)
     {
         if (string.IsNullOrEmpty(server))
         {
             return new(service, parameter, required ? ServiceProfileCheckStatus.Failure : ServiceProfileCheckStatus.Success,
-                required ? $"{parameter} {unsetReason}" : "not set");
+                required ? $"{parameter} is not set in EMCC Feature Configuration{consequence}" : "not set");
         }
 
         return EmccFacts.NodeProblem(context.Nodes, parameter, server, nodeService) is { } problem
-            ? new(service, parameter, ServiceProfileCheckStatus.Failure, problem)
+            ? new(service, parameter, ServiceProfileCheckStatus.Failure, problem + consequence)
             : new(service, parameter, ServiceProfileCheckStatus.Success, server);
     }
 

@@ -53,7 +53,7 @@ public sealed class EmccChecklistTests
             "Cisco Tftp is activated on cucm-a1",
             "Cisco Extension Mobility is activated on cucm-a1",
         ], Step(items, "2.1").Notes);
-        Assert.Equal(["10 EMCC devices"], Step(items, "4.4").Notes);
+        Assert.Equal(["EMCC devices in database: 10"], Step(items, "4.4").Notes);
         Assert.Equal(["default EMCC template: EMCC-Template"], Step(items, "4.3").Notes);
         Assert.Equal(["EMCC region: max audio 8 kb/s, max video 384 kb/s, link loss Low Loss (must match every participating cluster)"], Step(items, "6").Notes);
         Assert.Equal(["models supporting EMCC: Cisco 8845, Cisco 7841"], Step(items, "1").Notes);
@@ -183,7 +183,7 @@ public sealed class EmccChecklistTests
         var item = Step(EmccChecklist.Check(doc, EmccLab.Context()), "2.5");
 
         Assert.Equal(ChecklistStatus.Done, item.Status);
-        Assert.Equal(["2 phones have Extension Mobility enabled"], item.Notes);
+        Assert.Equal(["phones with Enable Extension Mobility: 2"], item.Notes);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class EmccChecklistTests
         var item = Step(EmccChecklist.Check(doc, new EmccCheckContext { Nodes = [EmccLab.Node()], EmccDeviceCount = 3 }), "4.4");
 
         Assert.Equal(ChecklistStatus.Done, item.Status);
-        Assert.Equal(["3 EMCC devices"], item.Notes);
+        Assert.Equal(["EMCC devices in database: 3"], item.Notes);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class InterclusterServiceProfileValidationTests
             new("EMCC", "EMCC Geolocation Filter", ServiceProfileCheckStatus.Success, "CountryStateCity"),
             new("EMCC", "Default Server For Remote Cluster Update", ServiceProfileCheckStatus.Success, "127.0.1.1"),
             new("EMCC", "Default EMCC Template", ServiceProfileCheckStatus.Success, "EMCC-Template"),
-            new("EMCC", "EMCC Devices", ServiceProfileCheckStatus.Success, "10 EMCC devices"),
+            new("EMCC", "EMCC Devices", ServiceProfileCheckStatus.Success, "EMCC devices in database: 10"),
             new("PSTN Access", "PSTN Access SIP Trunk", ServiceProfileCheckStatus.Success, "EMCC-Trunk-B"),
             new ServiceProfileCheck("RSVP Agent", "RSVP Agent SIP Trunk", ServiceProfileCheckStatus.Success, "EMCC-Trunk-B"),
         ], report.Checks);
@@ -139,7 +139,7 @@ public sealed class InterclusterServiceProfileValidationTests
         var report = Validate(Profile(), doc);
 
         Assert.Equal(new ServiceProfileCheck("EMCC", "Backup TFTP Server for EMCC Login Device", ServiceProfileCheckStatus.Failure,
-            "Backup TFTP Server for EMCC Login Device '10.9.9.9' is not a node of this cluster"), Assert.Single(report.Failures));
+            "Backup TFTP Server for EMCC Login Device '10.9.9.9' is not a node of this cluster (login would fail with 39)"), Assert.Single(report.Failures));
     }
 
     [Fact]
