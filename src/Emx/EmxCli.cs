@@ -21,6 +21,7 @@ public static class ExitCodes
     public const int InvalidConfiguration = 2;
     public const int Rejected = 3;
     public const int Unreachable = 4;
+    public const int ChecklistIncomplete = 5;
 }
 
 /// <summary>The emx command line: results to stdout, logs to stderr.</summary>
@@ -42,6 +43,7 @@ public static class EmxCli
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
         root.Subcommands.Add(BenchCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(PhoneCommand(stdin, stdout, stderr));
+        root.Subcommands.Add(EmccCommand.Create(stdout, stderr));
         root.Subcommands.Add(VersionCommand(stdout));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(DocsCommand(stdout));
@@ -100,22 +102,7 @@ public static class EmxCli
 
     private static Command ApplyCommand(TextWriter stdout, TextWriter stderr)
     {
-        var url = new Option<Uri>("--url", "-u")
-        {
-            Description = "Admin base URL of a running node, for example http://127.0.1.1:8080.",
-            Required = true,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                result.AddError($"--url '{text}' is not an http:// or https:// URL");
-                return null;
-            },
-        };
+        var url = AdminUrlOption();
         var file = new Option<FileInfo>("--file", "-f") { Description = "Provisioning file (YAML or JSON): the shape of a config file's provision section.", Required = true };
         var user = new Option<string>("--user") { Description = "Administrator user id.", DefaultValueFactory = _ => "admin" };
         var password = new Option<string?>("--password") { Description = "Administrator password (prefer the EMX_ADMIN_PASSWORD environment variable: arguments are visible to other local users)." };
@@ -141,6 +128,28 @@ public static class EmxCli
         });
         return command;
     }
+
+    /// <summary>The <c>--url</c> option of the commands that talk to a node's admin API.</summary>
+    internal static Option<Uri> AdminUrlOption() => new("--url", "-u")
+    {
+        Description = "Admin base URL of a running node, for example http://127.0.1.1:8080.",
+        Required = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (TryParseAdminUrl(text, out var uri))
+            {
+                return uri;
+            }
+
+            result.AddError($"--url '{text}' is not an http:// or https:// URL");
+            return null;
+        },
+    };
+
+    /// <summary>An admin base URL: absolute http or https, normalised to end with '/'.</summary>
+    internal static bool TryParseAdminUrl(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out uri) && uri.Scheme is "http" or "https";
 
     private static Command BenchCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
     {

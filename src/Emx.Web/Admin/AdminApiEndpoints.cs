@@ -45,6 +45,7 @@ internal static class AdminApiEndpoints
             settings = SettingsSections.Names.Values,
         })).WithTags("Meta");
 
+        EmccAdminEndpoints.Map(api);
         MapSettings(api);
         MapProvision(api);
         MapOperations(api);
@@ -357,7 +358,7 @@ internal static class AdminApiEndpoints
         _ => "name",
     };
 
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(ct);
@@ -392,7 +393,7 @@ internal static class AdminApiEndpoints
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown settings section",
             detail: $"'{section}' is not a settings section; sections are {string.Join(", ", SettingsSections.Names.Values)}");
 
-    private static IResult Rejected(IReadOnlyList<ConfigError> errors, int status = StatusCodes.Status400BadRequest, string title = "The configuration was rejected") =>
+    internal static IResult Rejected(IReadOnlyList<ConfigError> errors, int status = StatusCodes.Status400BadRequest, string title = "The configuration was rejected") =>
         Results.Problem(statusCode: status, title: title,
             detail: $"{errors.Count} error(s); nothing was written. {string.Join("; ", errors.Take(5))}",
             type: "https://emx.invalid/problems/configuration-rejected",

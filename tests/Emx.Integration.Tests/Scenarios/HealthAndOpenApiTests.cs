@@ -83,6 +83,8 @@ public sealed class HealthAndOpenApiTests
         Expect("/api/v1/audit", "get");
         Expect("/api/v1/nodes", "get");
         Expect("/api/v1/reports/phoneFeatureList", "get");
+        Expect("/api/v1/emcc/checklist", "get");
+        Expect("/api/v1/settings/interclusterServiceProfile/validate", "post");
         Expect("/health", "get");
         Assert.True(missing.Count == 0, "the OpenAPI document lacks:\n  " + string.Join("\n  ", missing));
     }
