@@ -24,6 +24,7 @@ public sealed class EmccLoginTests
     private const string HomeAddress = "127.0.1.1";
     private const string VisitingAddress = "127.0.2.1";
     private const string VisitingPhone = "SEP0B0000000001";
+    private const string Gateway = "127.0.3.1";
 
     /// <summary>Two clusters that trust each other's Tomcat certificates (the certificate exchange itself is tested elsewhere).</summary>
     private sealed class Pair : IAsyncDisposable
@@ -167,6 +168,43 @@ public sealed class EmccLoginTests
         }
 
         Assert.Empty(await pair.Home.RegistrationsAsync(VisitingPhone));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EmccPhone_Dials911_HomeSendsItBackOverThePstnAccessTrunk_VisitingGatewayReceivesIt()
+    {
+        using var sipp = SippCalls.Find("SIPp EMCC emergency call test");
+        if (sipp is null)
+        {
+            return;
+        }
+
+        // ClusterB's local gateway (a SIPp UA on 127.0.3.1), reached by 911 through its Standard Local Route Group.
+        var gatewayPort = SippCalls.FreeUdpPort(Gateway);
+        await using var pair = await StartPairAsync(visiting: doc =>
+        {
+            doc.SipTrunks.Add(new SipTrunk { Name = "GW-London", Destination = Gateway, Port = gatewayPort, Css = "AllCSS", OptionsPing = false });
+            doc.RouteGroups.Add(new RouteGroup { Name = "RG-London", Members = ["GW-London"] });
+            doc.DevicePools.Single(p => p.Name == "Default").LocalRouteGroup = "RG-London";
+        });
+        var visitingSip = pair.Visiting.Node.SipEndPoint!;
+        var pstnAccess = TrunkRoutingTests.EmccTrunk("EMCC-Trunk-A", HomeAddress, pair.Home.Node.SipEndPoint!.Port);
+        pstnAccess.DevicePool = "Default";
+        await pair.Visiting.ApplyAsync(new ProvisioningDocument { SipTrunks = [pstnAccess] });
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        var restarted = phone.NextSyncAsync();
+        await LogInAsync(phone, "alice", AlicePin);
+        await restarted.WaitAsync(WaitLimit, Ct);
+        var gateway = await sipp.ListenAsync(
+            visitingSip, Gateway, gatewayPort, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", $@"^INVITE sip:911@127\.0\.3\.1:{gatewayPort} ")));
+
+        var call = await phone.PlaceCallAsync("911", cancellationToken: Ct);
+        Assert.True(await call.Connected.WaitAsync(WaitLimit, Ct));
+        await call.HangUpAsync(Ct);
+
+        SippCalls.AssertPassed(await gateway, "ClusterB's gateway expecting 911");
+        Assert.Equal(1, pair.Home.Service<Cluster.CallControl.CallCounters>().Snapshot().CallsCompleted);
+        Assert.Equal(1, pair.Visiting.Service<Cluster.CallControl.CallCounters>().Snapshot().CallsCompleted);
     }
 
     [Fact(Timeout = 120_000)]
