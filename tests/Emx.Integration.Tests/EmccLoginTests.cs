@@ -224,6 +224,81 @@ public sealed class EmccLoginTests
         Assert.Equal(["2901"], phone.RegisteredLines);
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData(37)] // the visiting phone's name is also a phone of the home cluster
+    [InlineData(39)] // home: Default TFTP Server for EMCC Login Device not set
+    [InlineData(201)] // home: EMCC not active in the Intercluster Service Profile
+    [InlineData(211)] // visiting: EMCC/PSTN Access not active in its Intercluster Service Profile
+    [InlineData(32)] // visiting: the phone's model does not support EMCC
+    [InlineData(46)] // visiting mixed mode, secure phone, non-secure home (seed Table 5)
+    [InlineData(43)] // home: the default EMCC template's device security profile is not Non Secure
+    public async Task EmccLogin_ConfigurationRefusals_GiveTheSeedsCode(int code)
+    {
+        Action<ProvisioningDocument>? home = null;
+        Action<ProvisioningDocument>? visiting = null;
+        switch (code)
+        {
+            case 37:
+                home = doc => doc.Phones.Add(new Phone { Name = VisitingPhone, Model = "Cisco 8845", Lines = [new Line { Dn = "1903", Partition = "Internal" }] });
+                break;
+            case 39:
+                home = doc => doc.EmccFeatureConfiguration!.DefaultTftpServerForEmccLoginDevice = null;
+                break;
+            case 201:
+                home = doc => doc.InterclusterServiceProfile!.Emcc = false;
+                break;
+            case 211:
+                visiting = doc => doc.InterclusterServiceProfile!.PstnAccess = new InterclusterTrunkService();
+                break;
+            case 32:
+                visiting = doc => doc.PhoneModels.Single(m => m.Name == "Cisco 8845").Features.Remove(PhoneFeature.ExtensionMobilityCrossCluster);
+                break;
+            case 46:
+                visiting = doc =>
+                {
+                    doc.Cluster ??= new ClusterSettings { Id = "ClusterB" };
+                    doc.Cluster.SecurityMode = ClusterSecurityMode.Mixed;
+                    doc.DeviceSecurityProfiles.Add(new DeviceSecurityProfile { Name = "Encrypted SIP", Mode = DeviceSecurityMode.Encrypted });
+                    doc.Phones.Single(p => p.Name == VisitingPhone).DeviceSecurityProfile = "Encrypted SIP";
+                };
+                break;
+            case 43:
+                home = doc =>
+                {
+                    doc.DeviceSecurityProfiles.Add(new DeviceSecurityProfile { Name = "Encrypted SIP", Mode = DeviceSecurityMode.Encrypted });
+                    doc.EmccTemplates.Single(t => t.Default).DeviceSecurityProfile = "Encrypted SIP";
+                };
+                break;
+        }
+
+        await using var pair = await StartPairAsync(home, visiting);
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+
+        var screen = await LogInAsync(phone, "alice", AlicePin);
+
+        Assert.True(Display(code) == screen.Text, $"expected {Display(code)}, got {screen.Text}\n{Traces(pair)}");
+        Assert.Equal(["2901"], phone.RegisteredLines);
+        await using var db = pair.Home.Db();
+        Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EmccLogin_EveryEmccDeviceInUse_33()
+    {
+        await using var pair = await StartPairAsync(home: doc =>
+        {
+            doc.EmccDevices = new EmccDeviceInsertion { Count = 1 };
+            doc.EndUsers.Single(u => u.UserId == "bob").EnableExtensionMobilityCrossCluster = true;
+        });
+        await using var first = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        await using var second = await pair.Visiting.StartPhoneAsync("SEP0B0000000002");
+        var restarted = first.NextSyncAsync();
+        Assert.Equal("Login successful", (await LogInAsync(first, "alice", AlicePin)).Prompt);
+        await restarted.WaitAsync(WaitLimit, Ct);
+
+        Assert.Equal(Display(33), (await LogInAsync(second, "bob", BobPin)).Text);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task EmccLogin_UntrustedHome_208()
     {
