@@ -300,6 +300,63 @@ public sealed class EmccLoginTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task VisitingAdministratorsLogOut_CleansOnlyTheVisitingRecord_PhoneStaysAtHome()
+    {
+        await using var pair = await StartPairAsync();
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        var restarted = phone.NextSyncAsync();
+        await LogInAsync(phone, "alice", AlicePin);
+        await restarted.WaitAsync(WaitLimit, Ct);
+        using var admin = TrunkRoutingTests.Admin(pair.Visiting);
+
+        using var response = await admin.PostAsync(new Uri($"/api/v1/phones/{VisitingPhone}/logout", UriKind.Relative), null, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using (var db = pair.Visiting.Db())
+        {
+            Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+        }
+
+        await using (var db = pair.Home.Db())
+        {
+            Assert.Single(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+        }
+
+        Assert.Equal(["1001"], phone.RegisteredLines);
+        Assert.Equal(["1001"], (await pair.Home.RegistrationsAsync(VisitingPhone)).Select(r => r.Aor));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task DisablingEmccForALoggedInUser_DoesNotLogThemOut_ButBlocksTheNextLogin()
+    {
+        await using var pair = await StartPairAsync();
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        var restarted = phone.NextSyncAsync();
+        await LogInAsync(phone, "alice", AlicePin);
+        await restarted.WaitAsync(WaitLimit, Ct);
+        await using (var db = pair.Home.Db())
+        {
+            var alice = await db.Config<EndUser>().AsNoTracking().SingleAsync(u => u.UserId == "alice", Ct);
+            alice.EnableExtensionMobilityCrossCluster = false;
+            alice.Pin = AlicePin;
+            await pair.Home.ApplyAsync(new ProvisioningDocument { EndUsers = [alice] });
+        }
+
+        await using (var db = pair.Home.Db())
+        {
+            Assert.Single(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
+        }
+
+        Assert.Equal(["1001"], phone.RegisteredLines);
+        var back = phone.NextSyncAsync();
+        await phone.OpenServiceAsync("Extension Mobility", Ct);
+        await phone.PressSoftKeyAsync("Logout", Ct);
+        await back.WaitAsync(WaitLimit, Ct);
+
+        Assert.Equal(Display(31), (await LogInAsync(phone, "alice", AlicePin)).Text);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task EmccLogin_UntrustedHome_208()
     {
         await using var home = await StartAsync(address: HomeAddress, https: FreeTcpPort(HomeAddress));

@@ -303,7 +303,7 @@ public sealed class TrunkRoutingTests
         OptionsPing = false,
     };
 
-    private static HttpClient Admin(EmAppLab lab)
+    internal static HttpClient Admin(EmAppLab lab)
     {
         var client = new HttpClient { BaseAddress = lab.Node.HttpUrl };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:emx-lab-admin")));

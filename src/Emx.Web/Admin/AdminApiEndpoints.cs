@@ -246,6 +246,30 @@ internal static class AdminApiEndpoints
         api.MapGet("/counters/extensionMobility", (Cluster.ExtensionMobility.EmCounters counters) => Results.Ok(counters.Snapshot()))
             .WithTags("Operations").WithName("ExtensionMobilityCounters").Produces<Cluster.ExtensionMobility.EmCounterSnapshot>();
 
+        // The Phone Configuration window's Log Out button: an EM login here is logged out (the phone restarts); an EMCC
+        // login of a visiting phone only has its record cleaned here, and the phone stays registered at home until it is
+        // reset or logged out there (seed: Visiting Device Logout Limitations).
+        api.MapPost("/phones/{name}/logout", async (
+            string name, Cluster.ExtensionMobility.ExtensionMobilityService em, Cluster.Emcc.EmccService emcc, IEmxDbContextFactory contexts, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            await using (var db = contexts.Create())
+            {
+                if (await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.DeviceName == name, ct) is { } session)
+                {
+                    var ended = session.Side == EmccSide.Visiting
+                        ? await emcc.VisitingAdminLogoutAsync(name, Actor(user), ct)
+                        : await emcc.HomeLogoutAsync(name, "administrator logout", ct);
+                    return Results.Ok(new { device = name, emcc = session.Side.ToString(), user = session.UserId, result = ended.Detail });
+                }
+            }
+
+            var context = new Cluster.ExtensionMobility.EmRequestContext { RequestNumber = em.NextRequestNumber(), Channel = Cluster.ExtensionMobility.EmChannel.System, Actor = Actor(user), HasProxyRights = true };
+            var outcome = await em.LogoutAsync(name, context, ct, "administrator logout");
+            return outcome.Rejection is { } rejection
+                ? Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not logged in", detail: $"{name}: {rejection}")
+                : Results.Ok(new { device = name, emcc = (string?)null, result = "logged out" });
+        }).WithTags("Operations").WithName("PhoneLogout");
+
         api.MapGet("/deviceEvents", async (IEmxDbContextFactory contexts, string? device, int? limit, CancellationToken ct) =>
         {
             await using var db = contexts.Create();
