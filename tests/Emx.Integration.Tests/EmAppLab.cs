@@ -39,7 +39,7 @@ public sealed record PhoneResponse(HttpStatusCode Status, string? ContentType, l
 }
 
 /// <summary>
-/// A real node of lab cluster A (examples/lab/cluster-a.yaml) on 127.0.0.1 with free ports and its own SQLite file,
+/// A real node of lab cluster A (examples/lab/cluster-a.yaml, or another lab file) on 127.0.0.1 with free ports and its own SQLite file,
 /// plus the phone's side of the conversation: GETs to EMApp and to the config port, following the screens' URLs.
 /// </summary>
 public sealed class EmAppLab : IAsyncDisposable
@@ -71,13 +71,17 @@ public sealed class EmAppLab : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Starts a node with the lab's provisioning, changed by <paramref name="customize"/> first.</summary>
-    public static async Task<EmAppLab> StartAsync(Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<IServiceCollection>? services = null, DirectoryInfo? reuse = null, int https = 0)
+    /// <summary>
+    /// Starts a node with the lab's provisioning, changed by <paramref name="customize"/> first; <paramref name="labFile"/>
+    /// names the lab file (<c>cluster-b.yaml</c> for cluster B).
+    /// </summary>
+    public static async Task<EmAppLab> StartAsync(
+        Action<ProvisioningDocument>? customize = null, string address = "127.0.0.1", Action<IServiceCollection>? services = null, DirectoryInfo? reuse = null, int https = 0, string labFile = "cluster-a.yaml")
     {
         var directory = reuse ?? Directory.CreateTempSubdirectory("emx-emapp-");
         var errors = new List<ConfigError>();
-        var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "lab", "cluster-a.yaml"), Ct);
-        var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, "cluster-a.yaml", errors);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "lab", labFile), Ct);
+        var config = ConfigSerializer.ReadYaml<EmxConfigFile>(yaml, labFile, errors);
         Assert.NotNull(config);
         config.Node.Address = address;
         config.Node.Ports = new PortsConfig { Http = 0, Https = https, Config = 0, Sip = 0 };
