@@ -64,7 +64,7 @@ public static class CertificateBundle
             {
                 if (safe.ConfidentialityMode != Pkcs12ConfidentialityMode.None)
                 {
-                    return ([], "has encrypted contents (a bulk certificate file holds public certificates only)");
+                    return ([], "has encrypted contents (a private key?); a bulk certificate file holds public certificates only: refused");
                 }
 
                 foreach (var bag in safe.GetBags())

@@ -806,7 +806,7 @@ public sealed partial class ConfigValidator
     [GeneratedRegex(@"^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex SftpUser();
 
-    [GeneratedRegex(@"^[a-z0-9@.-]{3,64} [A-Za-z0-9+/]+={0,2}( [^\r\n]{0,200})?$")]
+    [GeneratedRegex(@"^(ssh|ecdsa|sk)-[a-z0-9@.-]{3,60} [A-Za-z0-9+/]{16,}={0,2}( [^\r\n]{0,200})?$")]
     private static partial Regex HostKey();
 
     [GeneratedRegex(@"^EMCC[0-9]+$", RegexOptions.IgnoreCase)]

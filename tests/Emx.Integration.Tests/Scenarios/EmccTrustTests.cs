@@ -103,8 +103,13 @@ public sealed class EmccTrustTests
         Assert.Equal(208, InterClusterTrustException.EmAppErrorCode);
         Assert.Contains("tomcat-trust", untrusted.Reason, StringComparison.Ordinal);
 
-        // Consolidate is available only once two or more clusters exported (seed).
-        Assert.Contains("jobId", (await a.BulkAsync("export")).GetRawText(), StringComparison.Ordinal);
+        // Consolidate is available only once two or more clusters exported (seed). Cluster A uses the CLI.
+        var (exit, stdout, stderr) = await CliAsync("certs", "export", "--url", a.Lab.Node.HttpUrl.ToString(), "--password", AdminPassword, "--type", "all");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Exported 4 certificates of 1 node(s)", stdout, StringComparison.Ordinal);
+        (exit, _, stderr) = await CliAsync("certs", "consolidate", "--url", a.Lab.Node.HttpUrl.ToString(), "--password", AdminPassword);
+        Assert.Equal(3, exit);
+        Assert.Contains("two or more clusters", stderr, StringComparison.Ordinal);
         var tooFew = await b.BulkAsync("consolidate", HttpStatusCode.Conflict);
         Assert.Equal("TooFewClusters", tooFew.GetProperty("error").GetString());
         Assert.Contains("two or more clusters", tooFew.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -218,6 +223,38 @@ public sealed class EmccTrustTests
         Assert.Equal("ClusterB", (await a.PingAsync(b)).GetProperty("clusterId").GetString());
         Assert.Equal("ClusterA", (await b.PingAsync(a)).GetProperty("clusterId").GetString());
         Assert.Contains("Accepted publickey", sshd.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CertificateBundle_KeysOrForeignFiles_AreRefusedAndOwnFilesRoundTrip()
+    {
+        using var certificate = SelfSigned("bundle");
+        BundledCertificate[] entries = [new("ClusterA", "node/with/slashes", CertificatePurpose.ItlRecovery, certificate.RawData)];
+
+        var (read, error) = CertificateBundle.Read(CertificateBundle.Write(entries));
+        Assert.Null(error);
+        var entry = Assert.Single(read);
+        Assert.Equal(("ClusterA", "node/with/slashes", CertificatePurpose.ItlRecovery), (entry.ClusterId, entry.Node, entry.Purpose));
+        Assert.Equal(certificate.RawData, entry.Der);
+
+        // A PKCS#12 carrying a private key is refused, as is one without emx's friendly names, or not PKCS#12 at all.
+        Assert.Contains("private key", CertificateBundle.Read(certificate.Export(X509ContentType.Pkcs12)).Error, StringComparison.Ordinal);
+        var unnamed = new System.Security.Cryptography.Pkcs.Pkcs12SafeContents();
+        unnamed.AddCertificate(certificate);
+        var builder = new System.Security.Cryptography.Pkcs.Pkcs12Builder();
+        builder.AddSafeContentsUnencrypted(unnamed);
+        builder.SealWithoutIntegrity();
+        Assert.Contains("friendly name", CertificateBundle.Read(builder.Encode()).Error, StringComparison.Ordinal);
+        Assert.Contains("not a valid PKCS#12", CertificateBundle.Read("not pkcs12"u8.ToArray()).Error, StringComparison.Ordinal);
+        Assert.Contains("larger", CertificateBundle.Read(new byte[CertificateBundle.MaxBytes + 1]).Error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await Emx.EmxCli.RunAsync(args, stdout, stderr, Ct);
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     private static List<string> Thumbprints(JsonElement list) =>
