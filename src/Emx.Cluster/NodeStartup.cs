@@ -29,7 +29,7 @@ public sealed class EmxDbContextFactory(DatabaseConfig config) : IEmxDbContextFa
 public sealed record StartupNotice(string Message);
 
 /// <summary>Brings a node's database and configuration to the state its config file asks for, before it listens.</summary>
-public sealed partial class NodeStartup(IEmxDbContextFactory contexts, ProvisioningService provisioning, TimeProvider time, ILogger<NodeStartup> logger, Security.NodeCertificates? certificates = null)
+public sealed partial class NodeStartup(IEmxDbContextFactory contexts, ProvisioningService provisioning, TimeProvider time, ILogger<NodeStartup> logger, Security.NodeCertificateService? certificates = null, Security.TrustStores? trustStores = null)
 {
     /// <summary>Checks a config file before anything is touched: every problem, with its field.</summary>
     public static IReadOnlyList<ConfigError> ValidateConfigFile(EmxConfigFile config)
@@ -115,17 +115,18 @@ public sealed partial class NodeStartup(IEmxDbContextFactory contexts, Provision
             node.SipPort = config.Node.Ports.Sip;
             node.Services = [.. config.Node.Services.Distinct()];
             node.LastStarted = time.GetUtcNow();
-            if (node.TomcatCertificate is null || !Security.NodeCertificates.StillValid(node.TomcatCertificate, node.Address, time.GetUtcNow()))
+            if (certificates is not null)
             {
-                node.TomcatCertificate = Security.NodeCertificates.CreateTomcat(node.Name, node.Address, time.GetUtcNow());
-                using var created = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(node.TomcatCertificate, password: null);
-                node.TomcatCertificateThumbprint = created.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                node.TomcatCertificateNotAfter = new DateTimeOffset(created.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-                LogCertificateCreated(logger, node.Name, node.TomcatCertificateThumbprint);
+                var keyStore = new Security.NodeKeyStore(config.Node.ResolveKeyStore(config.Database));
+                await certificates.InitializeAsync(db, node.Name, node.Address, keyStore, cancellationToken);
             }
 
-            certificates?.Load(node.TomcatCertificate);
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (trustStores is not null)
+        {
+            await trustStores.RefreshAsync(cancellationToken);
         }
 
         var document = config.Provision ?? new ProvisioningDocument();
@@ -208,9 +209,6 @@ public sealed partial class NodeStartup(IEmxDbContextFactory contexts, Provision
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Database migrated ({Provider})")]
     private static partial void LogMigrated(ILogger logger, DatabaseProvider provider);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Node {Node}: created its self-signed Tomcat certificate (SHA-256 {Thumbprint})")]
-    private static partial void LogCertificateCreated(ILogger logger, string node, string thumbprint);
 
     /// <summary>
     /// Records the ports the listeners actually bound (port 0 picks free ones), so the rest of the cluster and other

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Emx.Domain.Configuration;
 using Emx.Domain.Runtime;
+using Emx.Domain.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -35,6 +36,9 @@ public abstract class EmxDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<DirectoryNumberIndex> DirectoryNumbers => Set<DirectoryNumberIndex>();
     public DbSet<DeviceEvent> DeviceEvents => Set<DeviceEvent>();
+    public DbSet<NodeCertificate> NodeCertificates => Set<NodeCertificate>();
+    public DbSet<TrustedCertificate> TrustedCertificates => Set<TrustedCertificate>();
+    public DbSet<CertificateExport> CertificateExports => Set<CertificateExport>();
 
     /// <summary>The configuration objects of a kind.</summary>
     public IQueryable<T> Config<T>()
@@ -101,6 +105,28 @@ public abstract class EmxDbContext(DbContextOptions options) : DbContext(options
         modelBuilder.Entity<AuditEntry>(b => b.HasIndex(a => a.Time));
         modelBuilder.Entity<Job>();
         modelBuilder.Entity<DeviceEvent>(b => b.HasIndex(e => new { e.DeviceName, e.Delivered }));
+        modelBuilder.Entity<NodeCertificate>(b =>
+        {
+            b.HasKey(c => new { c.Node, c.Purpose });
+            b.Property(c => c.Node).HasMaxLength(64);
+            b.Property(c => c.Subject).HasMaxLength(512);
+            b.Property(c => c.Thumbprint).HasMaxLength(64);
+            b.Property(c => c.KeyAlgorithm).HasMaxLength(32);
+        });
+        modelBuilder.Entity<TrustedCertificate>(b =>
+        {
+            b.HasIndex(c => new { c.Store, c.Thumbprint }).IsUnique();
+            b.HasIndex(c => c.SourceCluster);
+            b.Property(c => c.Thumbprint).HasMaxLength(64);
+            b.Property(c => c.Subject).HasMaxLength(512);
+            b.Property(c => c.SourceCluster).HasMaxLength(64);
+            b.Property(c => c.SourceNode).HasMaxLength(64);
+        });
+        modelBuilder.Entity<CertificateExport>(b =>
+        {
+            b.Property(e => e.Location).HasMaxLength(1100);
+            JsonList(b.Property(e => e.Thumbprints));
+        });
         modelBuilder.Entity<DirectoryNumberIndex>(b =>
         {
             b.HasKey(d => new { d.OwnerKind, d.OwnerName, d.Button });

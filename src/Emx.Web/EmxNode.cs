@@ -45,7 +45,7 @@ public sealed class EmxNode : IAsyncDisposable
     /// <summary>The config port's base URL (phone configuration files, <c>SEP&lt;MAC&gt;.cnf.xml</c>), with the port actually bound.</summary>
     public Uri ConfigUrl => NodeListeners.Url(_listeners.Config);
 
-    /// <summary>The HTTPS base URL (EM API and EMApp over TLS with the node's Tomcat certificate), or null when disabled.</summary>
+    /// <summary>The HTTPS base URL (EM API, EMApp and inter-cluster /emcc/v1 over TLS with the node's Tomcat certificate), with the port actually bound.</summary>
     public Uri? HttpsUrl => _listeners.Https?.IPEndPoint is { } endPoint ? new Uri("https://" + endPoint + "/") : null;
 
     /// <summary>
@@ -113,20 +113,28 @@ public sealed class EmxNode : IAsyncDisposable
             // Phone configuration files only (CUCM's HTTP port 6970); see the branch below.
             kestrel.Listen(address, config.Node.Ports.Config, o => listeners.Config = o);
 
-            // HTTPS (CUCM's 8443) with the node's Tomcat certificate, which startup loads or creates before listening.
-            if (config.Node.Ports.Https > 0)
+            // HTTPS (CUCM's 8443) with the node's Tomcat certificate, which startup loads or creates before listening. Every
+            // client is asked for a certificate but none is required (phones, browsers); inter-cluster endpoints decide
+            // trust against tomcat-trust (RequireTrustedPeer), so the handshake accepts whatever is presented.
+            kestrel.Listen(address, config.Node.Ports.Https, o =>
             {
-                kestrel.Listen(address, config.Node.Ports.Https, o =>
+                listeners.Https = o;
+                o.UseHttps(https =>
                 {
-                    listeners.Https = o;
-                    o.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Tomcat);
+                    https.ServerCertificateSelector = (_, _) => certificates.Tomcat;
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
                 });
-            }
+            });
         });
 
         var services = builder.Services;
         services.AddSingleton(listeners);
         services.AddSingleton(certificates);
+        services.AddSingleton<NodeCertificateService>();
+        services.AddSingleton<TrustStores>();
+        services.AddSingleton<BulkCertificateService>();
+        services.AddSingleton<InterClusterHttpClientFactory>();
 
         // The process (emx serve / emx lab) owns SIGINT/SIGTERM and stops every node it runs; ASP.NET's
         // ConsoleLifetime would otherwise swallow the signal for one host and leave the process running.
@@ -146,7 +154,7 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
         services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
         services.AddSingleton<Cluster.CallControl.Registrar>();
-        services.AddSingleton(_ => new Cluster.Emcc.EmccHttp(Cluster.Emcc.EmccHandlers.Default()));
+        services.AddSingleton(sp => new Cluster.Emcc.EmccHttp(sp.GetRequiredService<Cluster.Security.InterClusterHttpClientFactory>().Create(TimeSpan.FromSeconds(10))));
         services.AddSingleton<Cluster.Emcc.EmccPeerClient>();
         services.AddSingleton<Cluster.Emcc.EmccService>();
         services.AddSingleton<Cluster.CallControl.CallControlOptions>();
@@ -199,6 +207,7 @@ public sealed class EmxNode : IAsyncDisposable
         AdminApiEndpoints.Map(app);
         Cisco.EmServiceEndpoints.Map(app);
         Cisco.EmAppEndpoints.Map(app);
+        Emcc.InterClusterEndpoints.Map(app);
         return app;
     }
 

@@ -41,6 +41,7 @@ public static class EmxCli
         root.Subcommands.Add(ServeCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(LabCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
+        root.Subcommands.Add(CertsCommand(stdout, stderr));
         root.Subcommands.Add(BenchCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(PhoneCommand(stdin, stdout, stderr));
         root.Subcommands.Add(EmccCommand.Create(stdout, stderr));
@@ -150,6 +151,117 @@ public static class EmxCli
     /// <summary>An admin base URL: absolute http or https, normalised to end with '/'.</summary>
     internal static bool TryParseAdminUrl(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
         Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out uri) && uri.Scheme is "http" or "https";
+
+    private static Command CertsCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var url = UrlOption("Admin base URL of a running node of the cluster, for example http://127.0.1.1:8080.");
+        url.Required = true;
+        var user = new Option<string>("--user") { Description = "Administrator user id.", DefaultValueFactory = _ => "admin", Recursive = true };
+        var password = new Option<string?>("--password") { Description = "Administrator password (prefer the EMX_ADMIN_PASSWORD environment variable).", Recursive = true };
+        url.Recursive = true;
+        var type = new Option<string>("--type") { Description = "Certificate type: all, tomcat, callManager, capf, itlRecovery.", DefaultValueFactory = _ => "all" };
+        var command = new Command("certs", "Certificates and Bulk Certificate Management of a running cluster (EMCC trust): list, status, export, consolidate, import, regenerate, trust.")
+        {
+            url, user, password,
+        };
+
+        Command Call(string name, string description, Func<System.CommandLine.ParseResult, (HttpMethod Method, string Path)> request, params Option[] options)
+        {
+            var sub = new Command(name, description);
+            foreach (var option in options)
+            {
+                sub.Options.Add(option);
+            }
+
+            sub.SetAction(async (parse, ct) =>
+            {
+                var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("EMX_ADMIN_PASSWORD");
+                if (string.IsNullOrEmpty(secret))
+                {
+                    await stderr.WriteLineAsync("emx certs: no password: set EMX_ADMIN_PASSWORD or pass --password");
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                var (method, path) = request(parse);
+                return await AdminCallAsync("emx certs " + name, parse.GetValue(url)!, parse.GetValue(user)!, secret, method, path, stdout, stderr, ct);
+            });
+            return sub;
+        }
+
+        var node = new Argument<string>("node") { Description = "The node whose certificate is regenerated (the request must go to that node)." };
+        var purpose = new Argument<string>("type") { Description = "tomcat, callManager, capf, itlRecovery or tftp." };
+        var store = new Option<string?>("--store") { Description = "Only this trust store: callManager-trust, tomcat-trust, phone-sast-trust, capf-trust." };
+        command.Subcommands.Add(Call("list", "The certificates of every node (node, type, subject, SHA-256 thumbprint, expiry).", _ => (HttpMethod.Get, "api/v1/certificates")));
+        command.Subcommands.Add(Call("status", "Bulk Certificate Management status: last export, and whether a re-export is required.", _ => (HttpMethod.Get, "api/v1/bulkCertificateManagement/status")));
+        foreach (var operation in new[] { "export", "consolidate", "import" })
+        {
+            var description = operation switch
+            {
+                "export" => "Export this cluster's certificates to <Cluster ID>.pfx at the shared location.",
+                "consolidate" => "Consolidate every cluster's exported file (two or more clusters must have exported).",
+                _ => "Import the other clusters' certificates of the consolidated file into the trust stores.",
+            };
+            command.Subcommands.Add(Call(operation, description, p => (HttpMethod.Post, $"api/v1/bulkCertificateManagement/{operation}?type={Uri.EscapeDataString(p.GetValue(type)!)}"), type));
+        }
+
+        var regenerate = Call("regenerate", "Regenerate one certificate of a node (then export, consolidate and import again).",
+            p => (HttpMethod.Post, $"api/v1/certificates/{Uri.EscapeDataString(p.GetValue(node)!)}/{Uri.EscapeDataString(p.GetValue(purpose)!)}/regenerate"));
+        regenerate.Arguments.Add(node);
+        regenerate.Arguments.Add(purpose);
+        command.Subcommands.Add(regenerate);
+        command.Subcommands.Add(Call("trust", "The trust store entries.", p => (HttpMethod.Get, "api/v1/trustStores" + (p.GetValue(store) is { } s ? "?store=" + Uri.EscapeDataString(s) : "")), store));
+        return command;
+    }
+
+    /// <summary>One admin API call: the JSON answer to stdout (exit 0), a problem's detail to stderr.</summary>
+    private static async Task<int> AdminCallAsync(string what, Uri url, string user, string password, HttpMethod method, string path, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(11) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        HttpResponseMessage response;
+        try
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            response = await http.SendAsync(request, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            await stderr.WriteLineAsync($"{what}: cannot reach {url}: {ex.Message}");
+            return ExitCodes.Unreachable;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode)
+            {
+                await stdout.WriteLineAsync(body);
+                return ExitCodes.Ok;
+            }
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                await stderr.WriteLineAsync($"{what}: {url} refused the credentials of '{user}' ({(int)response.StatusCode})");
+                return ExitCodes.Unreachable;
+            }
+
+            var detail = body;
+            try
+            {
+                using var problem = JsonDocument.Parse(body);
+                if (problem.RootElement.TryGetProperty("detail", out var d))
+                {
+                    detail = d.GetString() ?? body;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            await stderr.WriteLineAsync($"{what}: {(int)response.StatusCode}: {detail}");
+            return (int)response.StatusCode is 400 or 409 or 422 ? ExitCodes.Rejected : ExitCodes.Failure;
+        }
+    }
 
     private static Command BenchCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
     {

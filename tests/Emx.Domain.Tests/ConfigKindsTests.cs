@@ -124,7 +124,7 @@ public sealed class ConfigKindsTests
         ISettingsSection[] sections =
         [
             new ClusterSettings(), new ExtensionMobilityServiceParameters(), new CredentialPolicy(), new EmccFeatureConfiguration(),
-            new InterclusterServiceProfile(), new IlsConfiguration(),
+            new InterclusterServiceProfile(), new IlsConfiguration(), new BulkCertificateManagement(),
         ];
 
         foreach (var section in sections)

@@ -154,9 +154,10 @@ public sealed class SettingsDefaultsTests
             EmccFeatureConfiguration = new EmccFeatureConfiguration(),
             InterclusterServiceProfile = new InterclusterServiceProfile(),
             IlsConfiguration = new IlsConfiguration(),
+            BulkCertificateManagement = new BulkCertificateManagement(),
         };
 
-        Assert.Equal(6, doc.Sections().Count());
+        Assert.Equal(7, doc.Sections().Count());
         ErrorAssert.None(World.Validate(doc, new FakeConfigCatalog()));
     }
 

@@ -357,7 +357,7 @@ public sealed class EmApiTests
         string? thumbprint;
         await using (var db = lab.Db())
         {
-            thumbprint = await db.Nodes.Select(n => n.TomcatCertificateThumbprint).SingleAsync(Ct);
+            thumbprint = await db.NodeCertificates.Where(c => c.Purpose == Emx.Domain.Security.CertificatePurpose.Tomcat).Select(c => c.Thumbprint).SingleAsync(Ct);
         }
 
         string? presented = null;
@@ -383,9 +383,10 @@ public sealed class EmApiTests
 
         using var nodes = new HttpClient { BaseAddress = lab.Node.HttpUrl };
         nodes.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:emx-lab-admin")));
-        var listed = await nodes.GetStringAsync(new Uri("/api/v1/nodes", UriKind.Relative), Ct);
+        var listed = await nodes.GetStringAsync(new Uri("/api/v1/certificates", UriKind.Relative), Ct);
         Assert.Contains(thumbprint!, listed, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"tomcatCertificate\"", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"der\"", listed, StringComparison.Ordinal);
     }
 
     /// <summary>A clock a test moves by hand; timers run on the system clock.</summary>

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
-using Emx.Cluster.Emcc;
-using Emx.Cluster.Security;
+using System.Text.Json;
 using Emx.Domain.Configuration;
 using Emx.Domain.Runtime;
 using Emx.Phones;
@@ -26,7 +23,7 @@ public sealed class EmccLoginTests
     private const string VisitingPhone = "SEP0B0000000001";
     private const string Gateway = "127.0.3.1";
 
-    /// <summary>Two clusters that trust each other's Tomcat certificates (the certificate exchange itself is tested elsewhere).</summary>
+    /// <summary>Two clusters that trust each other after Bulk Certificate Management (export, consolidate, import).</summary>
     private sealed class Pair : IAsyncDisposable
     {
         public required EmAppLab Home { get; init; }
@@ -42,19 +39,23 @@ public sealed class EmccLoginTests
 
     private static async Task<Pair> StartPairAsync(Action<ProvisioningDocument>? home = null, Action<ProvisioningDocument>? visiting = null)
     {
-        var trusted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        void Trusting(IServiceCollection services) => services.AddSingleton(_ => new EmccHttp(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && trusted.Contains(c.Thumbprint),
-            },
-        }));
+        var homeLab = await StartAsync(home, HomeAddress, https: FreeTcpPort(HomeAddress));
+        var visitingLab = await StartAsync(visiting, VisitingAddress, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
 
-        var homeLab = await StartAsync(home, HomeAddress, Trusting, https: FreeTcpPort(HomeAddress));
-        var visitingLab = await StartAsync(visiting, VisitingAddress, Trusting, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
-        trusted.Add(homeLab.Service<NodeCertificates>().Tomcat!.Thumbprint);
-        trusted.Add(visitingLab.Service<NodeCertificates>().Tomcat!.Thumbprint);
+        // Bulk Certificate Management through a shared directory: export both, consolidate, import both.
+        var share = Directory.CreateTempSubdirectory("emx-emcc-share-");
+        using var homeAdmin = TrunkRoutingTests.Admin(homeLab);
+        using var visitingAdmin = TrunkRoutingTests.Admin(visitingLab);
+        var settings = JsonSerializer.Serialize(new { location = "directory", directory = share.FullName });
+        foreach (var admin in new[] { homeAdmin, visitingAdmin })
+        {
+            await SendAsync(admin, HttpMethod.Put, "api/v1/settings/bulkCertificateManagement", settings);
+            await SendAsync(admin, HttpMethod.Post, "api/v1/bulkCertificateManagement/export?type=all");
+        }
+
+        await SendAsync(homeAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/consolidate");
+        await SendAsync(homeAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/import");
+        await SendAsync(visitingAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/import");
 
         // The lab files name CUCM's fixed ports; point each cluster at the other's real ones.
         await homeLab.ApplyAsync(new ProvisioningDocument
@@ -70,6 +71,18 @@ public sealed class EmccLoginTests
         await homeLab.UseThisNodesEmServiceAsync();
         await visitingLab.UseThisNodesEmServiceAsync();
         return new Pair { Home = homeLab, Visiting = visitingLab };
+    }
+
+    private static async Task SendAsync(HttpClient admin, HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await admin.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
     private static int FreeTcpPort(string address)
@@ -198,8 +211,14 @@ public sealed class EmccLoginTests
         var gateway = await sipp.ListenAsync(
             visitingSip, Gateway, gatewayPort, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", $@"^INVITE sip:911@127\.0\.3\.1:{gatewayPort} ")));
 
+        using (var homeAdmin = TrunkRoutingTests.Admin(pair.Home))
+        {
+            // The PSTN Access trunk was re-pointed at ClusterB's real port: wait until its ping says it is in service.
+            await TrunkRoutingTests.WaitForTrunkAsync(homeAdmin, "EMCC-Trunk-B", "fullService");
+        }
+
         var call = await phone.PlaceCallAsync("911", cancellationToken: Ct);
-        Assert.True(await call.Connected.WaitAsync(WaitLimit, Ct));
+        Assert.True(await call.Connected.WaitAsync(WaitLimit, Ct), $"911 not connected: {call.Info}");
         await call.HangUpAsync(Ct);
 
         SippCalls.AssertPassed(await gateway, "ClusterB's gateway expecting 911");
@@ -368,7 +387,7 @@ public sealed class EmccLoginTests
         await visiting.UseThisNodesEmServiceAsync();
         await using var phone = await visiting.StartPhoneAsync(VisitingPhone);
 
-        // The default client trusts no self-signed peer: "EMService Connection Error".
+        // No certificate exchange: the home cluster is not trusted, "EMService Connection Error".
         Assert.Equal(Display(208), (await LogInAsync(phone, "alice", AlicePin)).Text);
     }
 }

@@ -311,7 +311,7 @@ public sealed class TrunkRoutingTests
     }
 
     /// <summary>Polls GET /api/v1/trunks/status until <paramref name="trunk"/> shows <paramref name="status"/> (15 s at most).</summary>
-    private static async Task WaitForTrunkAsync(HttpClient admin, string trunk, string status)
+    internal static async Task WaitForTrunkAsync(HttpClient admin, string trunk, string status)
     {
         using var limit = Timeouts.After(TimeSpan.FromSeconds(15));
         string? last = null;

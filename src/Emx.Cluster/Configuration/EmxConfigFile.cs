@@ -35,6 +35,37 @@ public sealed class NodeConfig
 
     /// <summary>Services activated on this node. Default: CallManager, Tftp, ExtensionMobility.</summary>
     public List<NodeService> Services { get; set; } = [NodeService.CallManager, NodeService.Tftp, NodeService.ExtensionMobility];
+
+    /// <summary>
+    /// Directory of this node's private keys: one file per certificate, mode 0600, in a 0700 directory; never in the
+    /// database. Default: <c>keys/&lt;node name&gt;</c> beside the SQLite database file; with PostgreSQL
+    /// <c>data/keys/&lt;database&gt;/&lt;node name&gt;</c> under the working directory.
+    /// </summary>
+    public string? KeyStore { get; set; }
+
+    /// <summary>The key store directory in effect for <paramref name="database"/> (absolute).</summary>
+    public string ResolveKeyStore(DatabaseConfig database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (!string.IsNullOrWhiteSpace(KeyStore))
+        {
+            return Path.GetFullPath(KeyStore);
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(file) && file != ":memory:" && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "keys", Name);
+            }
+
+            return Path.GetFullPath(Path.Combine("data", "keys", Name));
+        }
+
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
+        return Path.GetFullPath(Path.Combine("data", "keys", string.IsNullOrEmpty(name) ? "postgres" : name, Name));
+    }
 }
 
 /// <summary>Listening ports of a node (1-65535; 0 picks a free port, for tests).</summary>
@@ -43,7 +74,7 @@ public sealed class PortsConfig
     /// <summary>HTTP: EM API, EMApp, admin API. Default 8080.</summary>
     public int Http { get; set; } = 8080;
 
-    /// <summary>HTTPS (inter-cluster EMCC, secure EM API). Default 8443; 0 disables it until certificates exist.</summary>
+    /// <summary>HTTPS with the node's Tomcat certificate (inter-cluster EMCC with mutual TLS, secure EM API and EMApp). Default 8443; 0 picks a free port.</summary>
     public int Https { get; set; } = 8443;
 
     /// <summary>Phone configuration files over HTTP (SEP&lt;MAC&gt;.cnf.xml). Default 6970.</summary>

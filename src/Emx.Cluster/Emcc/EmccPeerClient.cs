@@ -8,13 +8,12 @@ namespace Emx.Cluster.Emcc;
 
 /// <summary>
 /// The HTTPS client one EMService uses to reach another cluster's (reference 3.1:
-/// <c>https://&lt;remote&gt;:8443/emservice/EMServiceServlet</c>). Which certificates it presents and trusts is decided
-/// by the handler given to it; the node registers one that presents its Tomcat certificate and trusts only the
-/// Tomcat-trust store.
+/// <c>https://&lt;remote&gt;:8443/emservice/EMServiceServlet</c>): the node's <see cref="Security.InterClusterHttpClientFactory"/>
+/// client, which presents the node's Tomcat certificate and trusts only the tomcat-trust store.
 /// </summary>
-public sealed class EmccHttp(HttpMessageHandler handler) : IDisposable
+public sealed class EmccHttp(HttpClient client) : IDisposable
 {
-    private readonly HttpClient _client = new(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _client = client;
 
     /// <summary>The client.</summary>
     public HttpClient Client => _client;

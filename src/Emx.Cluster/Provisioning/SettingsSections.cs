@@ -19,6 +19,7 @@ public static class SettingsSections
         [typeof(EmccFeatureConfiguration)] = "emccFeatureConfiguration",
         [typeof(InterclusterServiceProfile)] = "interclusterServiceProfile",
         [typeof(IlsConfiguration)] = "ilsConfiguration",
+        [typeof(BulkCertificateManagement)] = "bulkCertificateManagement",
     };
 
     /// <summary>Type by section name.</summary>

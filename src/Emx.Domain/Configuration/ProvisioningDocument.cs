@@ -21,6 +21,9 @@ public sealed class ProvisioningDocument
 
     public IlsConfiguration? IlsConfiguration { get; set; }
 
+    /// <summary>Bulk Certificate Management: the shared location for certificate export, consolidation and import.</summary>
+    public BulkCertificateManagement? BulkCertificateManagement { get; set; }
+
     public List<AccessControlGroup> AccessControlGroups { get; set; } = [];
 
     public List<Partition> Partitions { get; set; } = [];
@@ -142,6 +145,7 @@ public sealed class ProvisioningDocument
         EmccFeatureConfiguration x => new ProvisioningDocument { EmccFeatureConfiguration = x },
         InterclusterServiceProfile x => new ProvisioningDocument { InterclusterServiceProfile = x },
         IlsConfiguration x => new ProvisioningDocument { IlsConfiguration = x },
+        BulkCertificateManagement x => new ProvisioningDocument { BulkCertificateManagement = x },
         _ => throw new ArgumentException($"unknown section {section?.GetType().Name}", nameof(section)),
     };
 
@@ -151,7 +155,7 @@ public sealed class ProvisioningDocument
         ISettingsSection?[] sections =
         [
             Cluster, ServiceParameters?.ExtensionMobility, CredentialPolicy, EmccFeatureConfiguration,
-            InterclusterServiceProfile, IlsConfiguration,
+            InterclusterServiceProfile, IlsConfiguration, BulkCertificateManagement,
         ];
         return sections.OfType<ISettingsSection>();
     }

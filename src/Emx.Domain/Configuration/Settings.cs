@@ -184,3 +184,49 @@ public sealed class IlsConfiguration : ISettingsSection
     /// <summary>Route string of this cluster: letters, digits, '.', '-', at most 64 characters.</summary>
     public string? RouteString { get; set; }
 }
+
+/// <summary>Where bulk certificate files are exchanged.</summary>
+public enum SharedLocationKind
+{
+    /// <summary>A directory every participating cluster's nodes can read and write (a shared mount, or one machine in a lab).</summary>
+    Directory,
+
+    /// <summary>An SFTP server, reached with OpenSSH's sftp client in batch mode with key authentication.</summary>
+    Sftp,
+}
+
+/// <summary>
+/// Bulk Certificate Management (Cisco Unified OS Administration &gt; Security &gt; Bulk Certificate Management): the shared
+/// location every participating cluster exports its certificates to. The seed asks for the same SFTP server and
+/// directory on every cluster. Password authentication is not offered: the sftp client runs in batch mode, which
+/// allows key authentication only.
+/// </summary>
+public sealed class BulkCertificateManagement : ISettingsSection
+{
+    /// <summary>directory (a local or mounted path) or sftp. Default directory.</summary>
+    public SharedLocationKind Location { get; set; } = SharedLocationKind.Directory;
+
+    /// <summary>The directory: an absolute path on each node (location directory) or a path on the SFTP server (location sftp; relative to the login directory). Unset: not configured. No quotes or control characters.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>SFTP server host name or IP address (location sftp).</summary>
+    public string? Server { get; set; }
+
+    /// <summary>SFTP port, 1-65535. Default 22.</summary>
+    public int Port { get; set; } = 22;
+
+    /// <summary>SFTP user id (location sftp).</summary>
+    public string? UserId { get; set; }
+
+    /// <summary>Absolute path, on each node, of the OpenSSH private key the node authenticates with (location sftp; mode 0600, no passphrase).</summary>
+    public string? IdentityFile { get; set; }
+
+    /// <summary>
+    /// The server's public host key as in known_hosts, e.g. <c>ssh-ed25519 AAAA...</c>. Set: checked strictly. Unset: the
+    /// key seen first is recorded in the node's managed known_hosts file and a later different key is refused.
+    /// </summary>
+    public string? HostKey { get; set; }
+
+    /// <summary>Seconds one transfer may take, 5-600. Default 60.</summary>
+    public int TimeoutSeconds { get; set; } = 60;
+}

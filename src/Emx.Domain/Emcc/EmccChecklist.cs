@@ -360,13 +360,7 @@ public static class EmccChecklist
         private void ExportCertificates(StepBuilder s)
         {
             s.NotChecked("emx records no bulk certificate export: verify that this cluster's Tomcat, CallManager, CAPF and ITLRecovery certificates were exported to the shared SFTP directory");
-            foreach (var node in context.Nodes ?? [])
-            {
-                if (node.TomcatCertificateThumbprint is { } thumbprint)
-                {
-                    s.Note($"node {node.Name} Tomcat certificate SHA-256 {thumbprint}");
-                }
-            }
+            s.Note("GET /api/v1/bulkCertificateManagement/status (emx certs status) shows the last export and whether a re-export is required");
         }
 
         // Step 3.3: "This option is available only if two or more clusters exported their certificates to the SFTP server."

@@ -309,19 +309,6 @@ public sealed class ClusterNode
 
     /// <summary>Last start of the node.</summary>
     public DateTimeOffset? LastStarted { get; set; }
-
-    /// <summary>
-    /// The node's Tomcat certificate (HTTPS for the EM API, EMApp and, later, inter-cluster EMCC) as PKCS#12 with its
-    /// private key. Created at first start; never serialized.
-    /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public byte[]? TomcatCertificate { get; set; }
-
-    /// <summary>SHA-256 thumbprint of the Tomcat certificate (what an administrator compares when trusting it).</summary>
-    public string? TomcatCertificateThumbprint { get; set; }
-
-    /// <summary>When the Tomcat certificate expires.</summary>
-    public DateTimeOffset? TomcatCertificateNotAfter { get; set; }
 }
 
 /// <summary>A stored settings section (service parameters, EMCC feature configuration ...), JSON-encoded.</summary>

@@ -637,6 +637,11 @@ public sealed partial class ConfigValidator
             ValidateTrunkService("rsvpAgent", isp.RsvpAgent);
         }
 
+        if (_doc.BulkCertificateManagement is { } bulk)
+        {
+            ValidateBulkCertificateManagement(bulk);
+        }
+
         if (_doc.IlsConfiguration is { } ils)
         {
             if (ils.Role == IlsRole.Spoke && string.IsNullOrWhiteSpace(ils.RegistrationServer))
@@ -649,6 +654,60 @@ public sealed partial class ConfigValidator
             {
                 Error("ilsConfiguration", "", "routeString", "must be 1-64 letters, digits, '.' or '-'");
             }
+        }
+    }
+
+    private void ValidateBulkCertificateManagement(BulkCertificateManagement bulk)
+    {
+        const string s = "bulkCertificateManagement";
+        Range(s, "", "port", bulk.Port, 1, 65535);
+        Range(s, "", "timeoutSeconds", bulk.TimeoutSeconds, 5, 600);
+
+        // The values end up in an sftp batch file and on its command line: no quotes, control characters or option-like starts.
+        if (bulk.Directory is null)
+        {
+            // Not configured yet (CUCM's page before Save); the operations say so. An SFTP server without a directory is a mistake.
+            if (bulk.Location == SharedLocationKind.Sftp)
+            {
+                Error(s, "", "directory", "is required: the directory on the SFTP server every participating cluster exports to");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(bulk.Directory))
+        {
+            Error(s, "", "directory", "is empty: name the directory every participating cluster exports to");
+        }
+        else if (bulk.Directory.Length > 1024 || bulk.Directory.Any(c => char.IsControl(c) || c == '"'))
+        {
+            Error(s, "", "directory", "must be at most 1024 characters without quotes or control characters");
+        }
+        else if (bulk.Location == SharedLocationKind.Directory && !Path.IsPathFullyQualified(bulk.Directory))
+        {
+            Error(s, "", "directory", "must be an absolute path for location directory");
+        }
+
+        if (bulk.Location != SharedLocationKind.Sftp)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(bulk.Server) || bulk.Server.StartsWith('-') || !IsIpOrHostName(bulk.Server))
+        {
+            Error(s, "", "server", "location sftp needs the SFTP server's host name or IP address");
+        }
+
+        if (string.IsNullOrEmpty(bulk.UserId) || !SftpUser().IsMatch(bulk.UserId))
+        {
+            Error(s, "", "userId", "location sftp needs a user id (letters, digits, '.', '_' or '-', not starting with '-')");
+        }
+
+        if (string.IsNullOrEmpty(bulk.IdentityFile) || !Path.IsPathFullyQualified(bulk.IdentityFile) || bulk.IdentityFile.Any(char.IsControl))
+        {
+            Error(s, "", "identityFile", "location sftp needs the absolute path of the node's OpenSSH private key (key authentication)");
+        }
+
+        if (bulk.HostKey is { } hostKey && !HostKey().IsMatch(hostKey))
+        {
+            Error(s, "", "hostKey", "must be a known_hosts key: '<type> <base64>', e.g. 'ssh-ed25519 AAAA...'");
         }
     }
 
@@ -743,6 +802,12 @@ public sealed partial class ConfigValidator
 
     [GeneratedRegex(@"^[A-Za-z0-9.-]{1,64}$")]
     private static partial Regex RouteString();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex SftpUser();
+
+    [GeneratedRegex(@"^(ssh|ecdsa|sk)-[a-z0-9@.-]{3,60} [A-Za-z0-9+/]{16,}={0,2}( [^\r\n]{0,200})?$")]
+    private static partial Regex HostKey();
 
     [GeneratedRegex(@"^EMCC[0-9]+$", RegexOptions.IgnoreCase)]
     private static partial Regex EmccName();

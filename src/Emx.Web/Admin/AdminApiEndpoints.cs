@@ -49,6 +49,7 @@ internal static class AdminApiEndpoints
         MapSettings(api);
         MapProvision(api);
         MapOperations(api);
+        CertificateEndpoints.Map(api);
     }
 
     private static void MapKind<T>(RouteGroupBuilder api, ConfigKind<T> kind)

@@ -38,7 +38,7 @@ internal static partial class EmServiceEndpoints
     private static async Task HandleAsync(HttpContext http, ExtensionMobilityService em, AdminCredentials credentials, EmxConfigFile config, ILoggerFactory loggers)
     {
         var ct = http.RequestAborted;
-        string response;
+        string? response;
         try
         {
             response = await ProcessAsync(http, em, credentials, config, ct);
@@ -47,6 +47,12 @@ internal static partial class EmServiceEndpoints
         {
             LogUnexpected(loggers.CreateLogger(typeof(EmServiceEndpoints).FullName!), ex);
             response = EmApiResponseWriter.Failure(ex is DbException ? EmServiceErrorCode.DatabaseError : EmServiceErrorCode.UnknownError);
+        }
+
+        if (response is null)
+        {
+            // Already answered (an untrusted inter-cluster peer).
+            return;
         }
 
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -70,11 +76,14 @@ internal static partial class EmServiceEndpoints
     /// A request from another cluster's EMService (reference 3.1). Only over HTTPS: the peer is then checked by the
     /// TLS layer's client certificate policy; over plain HTTP it is refused with error 1.
     /// </summary>
-    private static async Task<string> EmccAsync(HttpContext http, string xml, CancellationToken ct)
+    private static async Task<string?> EmccAsync(HttpContext http, string xml, CancellationToken ct)
     {
-        if (!http.Request.IsHttps)
+        // Mutual TLS: only a node whose Tomcat certificate this cluster imported (Bulk Certificate Management).
+        var (peer, reason) = await Emcc.TrustedPeerEndpointExtensions.AuthenticatePeerAsync(http);
+        if (peer is null)
         {
-            return EmApiResponseWriter.Failure(EmServiceErrorCode.ErrorOnParsing, "EMCC requests are accepted over HTTPS only");
+            await Emcc.TrustedPeerEndpointExtensions.Untrusted(http, reason).ExecuteAsync(http);
+            return null;
         }
 
         if (!EmccXml.TryParseRequest(xml, out var request, out var error))
@@ -82,12 +91,18 @@ internal static partial class EmServiceEndpoints
             return EmApiResponseWriter.Failure(EmServiceErrorCode.ErrorOnParsing, "Unreadable EMCC request: " + error);
         }
 
+        if (!string.Equals(request!.From.Id, peer.ClusterId, StringComparison.Ordinal))
+        {
+            // A cluster speaks only for itself: its certificate came from the cluster it names (42: Invalid ClusterID).
+            return EmccXml.Write(EmccResponse.Failure(request.Type, 42, $"the request names cluster {request.From.Id} but its certificate is {peer.ClusterId}'s"));
+        }
+
         var emcc = http.RequestServices.GetRequiredService<EmccService>();
         var response = await emcc.HandleAsync(request!, ct);
         return EmccXml.Write(response);
     }
 
-    private static async Task<string> ProcessAsync(HttpContext http, ExtensionMobilityService em, AdminCredentials credentials, EmxConfigFile config, CancellationToken ct)
+    private static async Task<string?> ProcessAsync(HttpContext http, ExtensionMobilityService em, AdminCredentials credentials, EmxConfigFile config, CancellationToken ct)
     {
         var body = await ReadBodyAsync(http.Request, ct);
         if (body is null)

@@ -97,6 +97,13 @@ public sealed class TestDatabase : IAsyncDisposable
         await admin.OpenAsync(CancellationToken.None);
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync(CancellationToken.None);
+
+        // The nodes' default key stores for this database (node.keyStore: data/keys/<database>/<node>).
+        var keys = System.IO.Path.GetFullPath(System.IO.Path.Combine("data", "keys", _postgresName!));
+        if (System.IO.Directory.Exists(keys))
+        {
+            System.IO.Directory.Delete(keys, recursive: true);
+        }
     }
 }
 

@@ -218,9 +218,9 @@ public sealed class ConfigFileAndCliTests
             "--password", TestNode.AdminPassword);
 
         Assert.True(first.ExitCode == Emx.ExitCodes.Ok, first.Describe("apply must succeed"));
-        Assert.Matches(@"^applied provisioning-complete\.yaml: 44 created, 6 updated, 0 unchanged, 5 EMCC devices inserted\s*$", first.Stdout);
+        Assert.Matches(@"^applied provisioning-complete\.yaml: 44 created, 7 updated, 0 unchanged, 5 EMCC devices inserted\s*$", first.Stdout);
         Assert.True(second.ExitCode == Emx.ExitCodes.Ok, second.Describe("apply must succeed"));
-        Assert.Matches(@"^applied provisioning-complete\.yaml: 0 created, 0 updated, 50 unchanged, 0 EMCC devices inserted\s*$", second.Stdout);
+        Assert.Matches(@"^applied provisioning-complete\.yaml: 0 created, 0 updated, 51 unchanged, 0 EMCC devices inserted\s*$", second.Stdout);
         Assert.Equal(2, await node.CountAsync("phones", Ct));
     }
 

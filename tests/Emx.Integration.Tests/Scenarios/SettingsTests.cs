@@ -19,6 +19,7 @@ public sealed class SettingsTests(CompleteNodeFixture fixture) : IClassFixture<C
         { "emccFeatureConfiguration", "emccRegionMaxVideoCallBitRate", "8128", "9000", "emccRegionMaxVideoCallBitRate" },
         { "interclusterServiceProfile", "rsvpAgent", """{"active":true,"sipTrunk":"EMCC-PSTN-B"}""", """{"active":true,"sipTrunk":"PSTN-GW-Boston"}""", "rsvpAgent.sipTrunk" },
         { "ilsConfiguration", "syncIntervalMinutes", "1440", "0", "syncIntervalMinutes" },
+        { "bulkCertificateManagement", "timeoutSeconds", "600", "4", "timeoutSeconds" },
     };
 
     [Fact]

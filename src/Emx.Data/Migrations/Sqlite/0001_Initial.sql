@@ -30,6 +30,15 @@ CREATE TABLE "CallingSearchSpaces" (
 );
 
 
+CREATE TABLE "CertificateExports" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_CertificateExports" PRIMARY KEY AUTOINCREMENT,
+    "Time" INTEGER NOT NULL,
+    "Type" TEXT NOT NULL,
+    "Location" TEXT NOT NULL,
+    "Thumbprints" TEXT NOT NULL
+);
+
+
 CREATE TABLE "CommonDeviceConfigurations" (
     "Name" TEXT NOT NULL CONSTRAINT "PK_CommonDeviceConfigurations" PRIMARY KEY,
     "SoftkeyTemplate" TEXT NULL,
@@ -248,6 +257,20 @@ CREATE TABLE "Locations" (
 );
 
 
+CREATE TABLE "NodeCertificates" (
+    "Node" TEXT NOT NULL,
+    "Purpose" TEXT NOT NULL,
+    "Subject" TEXT NOT NULL,
+    "Thumbprint" TEXT NOT NULL,
+    "KeyAlgorithm" TEXT NOT NULL,
+    "NotBefore" INTEGER NOT NULL,
+    "NotAfter" INTEGER NOT NULL,
+    "Created" INTEGER NOT NULL,
+    "Der" BLOB NOT NULL,
+    CONSTRAINT "PK_NodeCertificates" PRIMARY KEY ("Node", "Purpose")
+);
+
+
 CREATE TABLE "Nodes" (
     "Name" TEXT NOT NULL CONSTRAINT "PK_Nodes" PRIMARY KEY,
     "Address" TEXT NOT NULL,
@@ -256,10 +279,7 @@ CREATE TABLE "Nodes" (
     "ConfigPort" INTEGER NOT NULL,
     "SipPort" INTEGER NOT NULL,
     "Services" TEXT NOT NULL,
-    "LastStarted" INTEGER NULL,
-    "TomcatCertificate" BLOB NULL,
-    "TomcatCertificateThumbprint" TEXT NULL,
-    "TomcatCertificateNotAfter" INTEGER NULL
+    "LastStarted" INTEGER NULL
 );
 
 
@@ -414,6 +434,20 @@ CREATE TABLE "SipTrunks" (
 );
 
 
+CREATE TABLE "TrustedCertificates" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_TrustedCertificates" PRIMARY KEY AUTOINCREMENT,
+    "Store" TEXT NOT NULL,
+    "Thumbprint" TEXT NOT NULL,
+    "Subject" TEXT NOT NULL,
+    "NotAfter" INTEGER NOT NULL,
+    "SourceCluster" TEXT NOT NULL,
+    "SourceNode" TEXT NULL,
+    "SourcePurpose" TEXT NULL,
+    "Imported" INTEGER NOT NULL,
+    "Der" BLOB NOT NULL
+);
+
+
 CREATE INDEX "IX_AuditLog_Time" ON "AuditLog" ("Time");
 
 
@@ -448,5 +482,11 @@ CREATE INDEX "IX_Registrations_DeviceName" ON "Registrations" ("DeviceName");
 
 
 CREATE INDEX "IX_Registrations_ExpiresAt" ON "Registrations" ("ExpiresAt");
+
+
+CREATE INDEX "IX_TrustedCertificates_SourceCluster" ON "TrustedCertificates" ("SourceCluster");
+
+
+CREATE UNIQUE INDEX "IX_TrustedCertificates_Store_Thumbprint" ON "TrustedCertificates" ("Store", "Thumbprint");
 
 
