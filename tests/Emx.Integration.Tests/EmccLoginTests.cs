@@ -376,6 +376,24 @@ public sealed class EmccLoginTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task EmccLogin_IntercomLinesOfTheProfileAreNotPresented()
+    {
+        await using var pair = await StartPairAsync(home: doc =>
+        {
+            doc.Partitions.Add(new Partition { Name = "Intercom" });
+            doc.DeviceProfiles.Single(p => p.Name == "alice-8845").Lines.Add(new Line { Dn = "8001", Partition = "Intercom", Intercom = true });
+        });
+        await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
+        var restarted = phone.NextSyncAsync();
+
+        await LogInAsync(phone, "alice", AlicePin);
+        var atHome = await restarted.WaitAsync(WaitLimit, Ct);
+
+        Assert.Equal(["1001"], atHome.RegisteredLines);
+        Assert.Equal(["1001"], (await pair.Home.RegistrationsAsync(VisitingPhone)).Select(r => r.Aor));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task EmccLogin_UntrustedHome_208()
     {
         await using var home = await StartAsync(address: HomeAddress, https: FreeTcpPort(HomeAddress));

@@ -91,6 +91,8 @@ public sealed record CurrentDevice
             return null;
         }
 
+        // EMCC does not support intercom (seed Table 4): the profile's intercom lines stay behind.
+        profile.Lines = [.. profile.Lines.Where(l => !l.Intercom)];
         var template = await db.Config<EmccTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Default, cancellationToken);
         var borrowed = new Phone
         {

@@ -94,6 +94,12 @@ public sealed class Line
 
     /// <summary>Maximum calls on this appearance, 1-200. Default 4 (CUCM default for most SIP models is 4 or 6).</summary>
     public int MaxCalls { get; set; } = 4;
+
+    /// <summary>
+    /// An intercom line (CUCM's Intercom Directory Number). Intercom is tied to a static device, so an EMCC login never
+    /// presents it (seed Tables 3 and 4: EMCC does not support intercom).
+    /// </summary>
+    public bool Intercom { get; set; }
 }
 
 /// <summary>A speed dial entry.</summary>
