@@ -529,14 +529,16 @@ public sealed class EmAppTests
     }
 
     [Fact]
-    public async Task Login_EmccUserUnknownHere_Shows23()
+    public async Task Login_EmccUserUnknownHere_RemoteClusterUnreachable_Shows208()
     {
+        // The lab's only remote cluster (ClusterB at 127.0.2.1) is not running: nobody can say where carol's home is.
+        // With the remote cluster answering, an unknown user is 23 (EmccLoginTests).
         await using var lab = await StartAsync();
 
         var unknown = await lab.LoginAsync(Phone1, "carol", "11111", extra: "&EMCC=true");
         var local = await lab.LoginAsync(Phone1, "alice", AlicePin, extra: "&EMCC=true");
 
-        Assert.Equal(Error("Login is Unavailable (23)"), unknown.Text);
+        Assert.Equal(Error("Login is unavailable(208)"), unknown.Text);
         Assert.Equal(LoginSucceeded("alice is logged in with profile alice-8845."), local.Text);
     }
 
