@@ -149,6 +149,10 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton(_ => new Cluster.Emcc.EmccHttp(Cluster.Emcc.EmccHandlers.Default()));
         services.AddSingleton<Cluster.Emcc.EmccPeerClient>();
         services.AddSingleton<Cluster.Emcc.EmccService>();
+        services.AddSingleton<Cluster.Emcc.RemoteClusterUpdater>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.Emcc.RemoteClusterUpdater>());
+        services.AddSingleton<Cluster.Emcc.EmccMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.Emcc.EmccMaintenance>());
         services.AddSingleton<Cluster.CallControl.CallControlOptions>();
         services.AddSingleton<Cluster.CallControl.CallCounters>();
         services.AddSingleton<Cluster.CallControl.Routing.DialPlanCache>();
