@@ -157,6 +157,10 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton(sp => new Cluster.Emcc.EmccHttp(sp.GetRequiredService<Cluster.Security.InterClusterHttpClientFactory>().Create(TimeSpan.FromSeconds(10))));
         services.AddSingleton<Cluster.Emcc.EmccPeerClient>();
         services.AddSingleton<Cluster.Emcc.EmccService>();
+        services.AddSingleton<Cluster.Emcc.RemoteClusterUpdater>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.Emcc.RemoteClusterUpdater>());
+        services.AddSingleton<Cluster.Emcc.EmccMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cluster.Emcc.EmccMaintenance>());
         services.AddSingleton<Cluster.CallControl.CallControlOptions>();
         services.AddSingleton<Cluster.CallControl.CallCounters>();
         services.AddSingleton<Cluster.CallControl.Routing.DialPlanCache>();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Emx.Domain.Configuration;
 using Emx.Domain.Runtime;
 using Emx.Phones;
@@ -42,20 +41,7 @@ public sealed class EmccLoginTests
         var homeLab = await StartAsync(home, HomeAddress, https: FreeTcpPort(HomeAddress));
         var visitingLab = await StartAsync(visiting, VisitingAddress, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
 
-        // Bulk Certificate Management through a shared directory: export both, consolidate, import both.
-        var share = Directory.CreateTempSubdirectory("emx-emcc-share-");
-        using var homeAdmin = TrunkRoutingTests.Admin(homeLab);
-        using var visitingAdmin = TrunkRoutingTests.Admin(visitingLab);
-        var settings = JsonSerializer.Serialize(new { location = "directory", directory = share.FullName });
-        foreach (var admin in new[] { homeAdmin, visitingAdmin })
-        {
-            await SendAsync(admin, HttpMethod.Put, "api/v1/settings/bulkCertificateManagement", settings);
-            await SendAsync(admin, HttpMethod.Post, "api/v1/bulkCertificateManagement/export?type=all");
-        }
-
-        await SendAsync(homeAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/consolidate");
-        await SendAsync(homeAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/import");
-        await SendAsync(visitingAdmin, HttpMethod.Post, "api/v1/bulkCertificateManagement/import");
+        await EmccPair.ExchangeCertificatesAsync(homeLab, visitingLab);
 
         // The lab files name CUCM's fixed ports; point each cluster at the other's real ones.
         await homeLab.ApplyAsync(new ProvisioningDocument
@@ -71,18 +57,6 @@ public sealed class EmccLoginTests
         await homeLab.UseThisNodesEmServiceAsync();
         await visitingLab.UseThisNodesEmServiceAsync();
         return new Pair { Home = homeLab, Visiting = visitingLab };
-    }
-
-    private static async Task SendAsync(HttpClient admin, HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        }
-
-        using var response = await admin.SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
     private static int FreeTcpPort(string address)

@@ -364,11 +364,15 @@ public sealed partial class EmccService(
                 return Refuse(36, "no remote cluster is configured");
             }
 
-            var inactive = await db.RemoteClusterStatuses.AsNoTracking().Where(s => !s.EmccRemoteActivated).Select(s => s.ClusterId).ToListAsync(cancellationToken).ConfigureAwait(false);
-            remotes.RemoveAll(r => !r.Emcc || inactive.Contains(r.ClusterId));
+            var inactive = await db.RemoteClusterStatuses.AsNoTracking().Where(s => !s.EmccRemoteActivated).ToDictionaryAsync(s => s.ClusterId, s => s.LastError, cancellationToken).ConfigureAwait(false);
+            var enabled = remotes.Where(r => r.Emcc).ToList();
+            remotes.RemoveAll(r => !r.Emcc || inactive.ContainsKey(r.ClusterId));
             if (remotes.Count == 0)
             {
-                return Refuse(208, "no remote cluster has EMCC remotely activated");
+                // 212 "Cluster ID is invalid" when the remote cluster update found a cluster id mismatch (42) everywhere.
+                return enabled.Count > 0 && enabled.All(r => RemoteClusterUpdater.IsClusterIdMismatch(inactive[r.ClusterId]))
+                    ? Refuse(212, "every remote cluster with EMCC failed its remote cluster update with a cluster id mismatch (42)")
+                    : Refuse(208, "no remote cluster has EMCC remotely activated");
             }
 
             var securityProfile = phone.DeviceSecurityProfile is { } spName

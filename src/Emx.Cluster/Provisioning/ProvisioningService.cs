@@ -93,10 +93,16 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
                 }
             }
 
+            var movedRemoteClusters = new List<string>();
             foreach (var (kind, items) in document.ObjectLists())
             {
                 foreach (var item in items)
                 {
+                    if (item is RemoteCluster remote && RemoteClusterMoved(catalog.Find(kind.Name, remote.Key) as RemoteCluster, remote))
+                    {
+                        movedRemoteClusters.Add(item.Key);
+                    }
+
                     switch (Upsert(db, catalog, kind, item))
                     {
                         case UpsertOutcome.Created: created++; break;
@@ -104,6 +110,13 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
                         default: unchanged++; break;
                     }
                 }
+            }
+
+            if (movedRemoteClusters.Count > 0)
+            {
+                // A remote cluster added, or pointed at another address: what the remote cluster update learnt about it
+                // no longer applies (Emx.Cluster.Emcc.RemoteClusterUpdater learns it again at its next pass).
+                await db.RemoteClusterStatuses.Where(s => movedRemoteClusters.Contains(s.ClusterId)).ExecuteDeleteAsync(cancellationToken);
             }
 
             var inserted = document.EmccDevices is { } insertion
@@ -204,6 +217,11 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
                 await db.ExtensionMobilityDynamics.Where(e => e.DeviceName == phone.Name).ExecuteDeleteAsync(cancellationToken);
             }
 
+            if (existing is RemoteCluster)
+            {
+                await db.RemoteClusterStatuses.Where(s => s.ClusterId == key).ExecuteDeleteAsync(cancellationToken);
+            }
+
             db.AuditLog.Add(new AuditEntry { Time = time.GetUtcNow(), Actor = actor, Action = "delete", Target = kind.Name, Key = key });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -284,6 +302,10 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
     }
 
     private enum UpsertOutcome { Created, Updated, Unchanged }
+
+    /// <summary>Whether a remote cluster is new or now has another address (read before the upsert changes the stored one).</summary>
+    private static bool RemoteClusterMoved(RemoteCluster? before, RemoteCluster after) =>
+        before is null || before.FullyQualifiedName != after.FullyQualifiedName || before.HttpsPort != after.HttpsPort;
 
     private static UpsertOutcome Upsert(EmxDbContext db, DbCatalog catalog, ConfigKind kind, IConfigObject incoming)
     {

@@ -106,7 +106,8 @@ internal static class AdminApiEndpoints
         group.MapPost("/", async (HttpRequest request, IEmxDbContextFactory contexts, ProvisioningService provisioning, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var errors = new List<ConfigError>();
-            var item = ConfigSerializer.ReadJson<T>(await ReadBodyAsync(request, ct), "body", errors);
+            var body = await ReadBodyAsync(request, ct);
+            var item = ConfigSerializer.ReadJson<T>(body, "body", errors);
             if (item is null)
             {
                 return Rejected(errors);
@@ -118,6 +119,12 @@ internal static class AdminApiEndpoints
                 {
                     return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already exists",
                         detail: $"{kind.Name} '{item.Key}' already exists; use PUT /api/v1/{kind.Name}/{{key}} to change it");
+                }
+
+                if (item is RemoteCluster added)
+                {
+                    // Enable All Remote Cluster Services When Adding A New Remote Cluster: services the body leaves out start enabled.
+                    Cluster.Emcc.RemoteClusterDefaults.ApplyToNew(added, body, await SettingsSections.ReadAsync<EmccFeatureConfiguration>(db, ct));
                 }
             }
 

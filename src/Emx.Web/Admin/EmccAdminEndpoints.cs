@@ -17,6 +17,7 @@ internal static class EmccAdminEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
+        RemoteClusterEndpoints.Map(api);
         api.MapGet("/emcc/checklist", async (IEmxDbContextFactory contexts, CancellationToken ct) =>
         {
             await using var db = contexts.Create();

@@ -85,6 +85,8 @@ public sealed class HealthAndOpenApiTests
         Expect("/api/v1/reports/phoneFeatureList", "get");
         Expect("/api/v1/emcc/checklist", "get");
         Expect("/api/v1/settings/interclusterServiceProfile/validate", "post");
+        Expect("/api/v1/remoteClusters/status", "get");
+        Expect("/api/v1/remoteClusters/{clusterId}/update", "post");
         Expect("/health", "get");
         Assert.True(missing.Count == 0, "the OpenAPI document lacks:\n  " + string.Join("\n  ", missing));
     }
