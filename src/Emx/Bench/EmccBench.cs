@@ -131,10 +131,15 @@ public static partial class EmccBench
 
             var run = new Run(options, home.HttpUrl, visiting.HttpUrl, stderr);
             var fsyncBefore = FsyncProbe.Measure(dataDir.FullName);
+            var loadBefore = LoadAverage();
             var result = await run.LoadAsync(cancellationToken);
+            var loadAfter = LoadAverage();
             var rssAfter = Environment.WorkingSet;
             var fsyncAfter = FsyncProbe.Measure(dataDir.FullName);
-            var report = run.BuildReport(result, provisioning, new StorageReport(dataDir.FullName, fsyncBefore, fsyncAfter), new EmccRssReport(rssBefore, rssProvisioned, rssAfter));
+            var report = run.BuildReport(result, provisioning, new StorageReport(dataDir.FullName, fsyncBefore, fsyncAfter), new EmccRssReport(rssBefore, rssProvisioned, rssAfter)) with
+            {
+                LoadAverage = loadBefore is { } b && loadAfter is { } a ? [b, a] : null,
+            };
 
             await stdout.WriteAsync(options.Json ? JsonSerializer.Serialize(report, EmBench.ReportJson) + Environment.NewLine : Text(report));
             await stdout.FlushAsync(CancellationToken.None);
@@ -215,6 +220,20 @@ public static partial class EmccBench
         }
 
         return config;
+    }
+
+    /// <summary>The 1-minute load average, or null where /proc/loadavg cannot be read.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : null;
+            return text is not null && double.TryParse(text.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static int FreeTcpPort(string address)
@@ -556,6 +575,11 @@ public static partial class EmccBench
         s.AppendLine(i, $"emx bench emcc {r.Version}: {r.Run.Users} users, {r.Run.Clients} clients, {r.Run.MeasuredSeconds:0.#} s measured after {r.Run.WarmupSeconds:0.#} s warm-up; visiting ClusterB {r.Run.VisitingUrl} (logins), home ClusterA {r.Run.HomeUrl} (logouts), in-process");
         s.AppendLine(i, $"machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}{(r.Machine.OptimizedBuild ? "" : " (DEBUG BUILD: numbers are not representative)")}");
         s.AppendLine(i, $"inter-cluster: {r.Run.InterCluster}");
+        if (r.LoadAverage is [var before, var after])
+        {
+            s.AppendLine(i, $"machine load (1-minute load average, other processes included): {before:0.00} before, {after:0.00} after the load");
+        }
+
         s.AppendLine(i, $"setup: {r.Provisioning.Seconds:0.0} s (two nodes started; home {r.Provisioning.HomeCreated} created, {r.Provisioning.EmccDevicesInserted} EMCC devices inserted; visiting {r.Provisioning.VisitingCreated} created)");
         s.AppendLine(i, $"throughput: {r.Results.PairsPerSecond:0.0} login+logout pairs/s, {r.Results.LoginsPerSecond:0.0} EMCC logins/s ({r.Results.Pairs} pairs measured); slowest second {r.Results.SlowestSecondPairsPerSecond?.ToString("0.0", i) ?? "-"} pairs/s");
         s.AppendLine("latency (ms)     count      p50      p95      p99      max     mean");
@@ -586,7 +610,7 @@ public static partial class EmccBench
         var logout = r.Results.LatencyMs["logout"];
         s.AppendLine(i, $"### emx bench emcc: {r.Run.Users} users, {r.Run.Clients} clients, {r.Run.MeasuredSeconds:0.#} s after {r.Run.WarmupSeconds:0.#} s warm-up");
         s.AppendLine();
-        s.AppendLine(i, $"Machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}, {(r.Machine.OptimizedBuild ? "Release" : "Debug")} build, emx {r.Version}.");
+        s.AppendLine(i, $"Machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}, {(r.Machine.OptimizedBuild ? "Release" : "Debug")} build, emx {r.Version}{(r.LoadAverage is [var before, var after] ? $"; 1-minute load average {before:0.00} before, {after:0.00} after" : "")}.");
         s.AppendLine();
         s.AppendLine("| pairs/s (slowest 1 s) | logins/s | login p50 / p95 / p99 / max | logout p50 / p95 / p99 / max | errors | CPU (of the machine) | RSS before start → provisioned → after load | fsync p50 before/after | result |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|");

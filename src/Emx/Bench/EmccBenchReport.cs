@@ -23,6 +23,12 @@ public sealed record EmccBenchReport
     /// <summary>The emx process (both nodes and the load generator) over the measured window.</summary>
     public MemoryReport? Memory { get; init; }
 
+    /// <summary>
+    /// The machine's 1-minute load average (/proc/loadavg) before and after the load, null where unreadable: other
+    /// processes' demand for the same cores, which every figure here shares them with.
+    /// </summary>
+    public double[]? LoadAverage { get; init; }
+
     /// <summary>RSS of the emx process before the nodes started, after provisioning, and after the load.</summary>
     public required EmccRssReport Rss { get; init; }
 
