@@ -313,7 +313,7 @@ public static class EmxCli
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             return await Bench.EmBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
         });
-        return new Command("bench", "Benchmarks against a node (loopback only).") { em };
+        return new Command("bench", "Benchmarks against a node (loopback only).") { em, Bench.EmccBenchCommand.Create(stdout, stderr, logLevel) };
     }
 
     private static Option<Uri> UrlOption(string description) => new("--url", "-u")
