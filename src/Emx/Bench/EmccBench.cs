@@ -13,6 +13,7 @@ using Emx.Cluster.Configuration;
 using Emx.Cluster.Emcc;
 using Emx.Cluster.Provisioning;
 using Emx.Cluster.Security;
+using Emx.Domain.Security;
 using Emx.Domain.Configuration;
 using Emx.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,48 @@ public static partial class EmccBench
     /// <summary>The user's device profile.</summary>
     public static string ProfileName(int i) => UserId(i) + "-udp";
 
+    /// <summary>Export, consolidate and import between the two clusters; null on success, else the problem.</summary>
+    private static async Task<string?> ExchangeCertificatesAsync(EmxNode home, EmxNode visiting, DirectoryInfo dataDir, TextWriter stderr, CancellationToken ct)
+    {
+        var share = dataDir.CreateSubdirectory("certificate-share");
+        var location = new BulkCertificateManagement { Location = SharedLocationKind.Directory, Directory = share.FullName };
+        foreach (var node in new[] { home, visiting })
+        {
+            if (await ApplyAsync(node.App.Services.GetRequiredService<ProvisioningService>(), new ProvisioningDocument { BulkCertificateManagement = location }, "bulk certificate management", stderr, ct) is null)
+            {
+                return "the shared location was refused";
+            }
+        }
+
+        var homeBulk = home.App.Services.GetRequiredService<BulkCertificateService>();
+        var visitingBulk = visiting.App.Services.GetRequiredService<BulkCertificateService>();
+        foreach (var step in new Func<Task<BulkCertificateResult>>[]
+        {
+            () => homeBulk.ExportAsync(BulkCertificateType.All, "bench", ct),
+            () => visitingBulk.ExportAsync(BulkCertificateType.All, "bench", ct),
+            () => homeBulk.ConsolidateAsync(BulkCertificateType.All, "bench", ct),
+            () => homeBulk.ImportAsync(BulkCertificateType.All, "bench", ct),
+            () => visitingBulk.ImportAsync(BulkCertificateType.All, "bench", ct),
+        })
+        {
+            var result = await step();
+            if (result.Error is not null)
+            {
+                return result.Message;
+            }
+        }
+
+        // Update Remote Cluster Now on both sides: the updates made at start-up, before the clusters trusted each
+        // other, marked the peer as not remotely activated.
+        foreach (var (node, peer) in new[] { (home, "ClusterB"), (visiting, "ClusterA") })
+        {
+            var state = await node.App.Services.GetRequiredService<RemoteClusterUpdater>().UpdateAsync(peer, ct);
+            await stderr.WriteLineAsync($"emx bench emcc: remote cluster {peer}: {(state is null ? "not configured" : System.Text.Json.JsonSerializer.Serialize(state))}");
+        }
+
+        return null;
+    }
+
     /// <summary>The user's PIN (five digits).</summary>
     public static string Pin(int i) => (10_000 + (i % 90_000)).ToString(CultureInfo.InvariantCulture);
 
@@ -80,18 +123,6 @@ public static partial class EmccBench
         {
             var setup = Stopwatch.StartNew();
 
-            // Each cluster pins the other's Tomcat certificate (as the EMCC integration tests do): the bulk certificate
-            // exchange is not what is measured, and the nodes' certificates exist only once they have started.
-            var trusted = new ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-            void Trusting(IServiceCollection services) => services.AddSingleton(_ => new EmccHttp(new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && trusted.ContainsKey(c.Thumbprint),
-                },
-            }));
-
             var homeHttps = FreeTcpPort(HomeAddress);
             var visitingHttps = FreeTcpPort(VisitingAddress);
             var homeConfig = LabConfig("cluster-a", HomeAddress, homeHttps, visitingHttps, dataDir, stderr);
@@ -101,22 +132,27 @@ public static partial class EmccBench
                 return ExitCodes.Failure;
             }
 
-            (home, var homeErrors) = await EmxNode.StartAsync(homeConfig, logging => EmxCli.ConfigureLogging(logging, logLevel), cancellationToken, Trusting);
+            (home, var homeErrors) = await EmxNode.StartAsync(homeConfig, logging => EmxCli.ConfigureLogging(logging, logLevel), cancellationToken);
             if (home is null)
             {
                 EmxCli.PrintErrors(stderr, "emx bench emcc: the home node did not start", homeErrors);
                 return ExitCodes.Failure;
             }
 
-            (visiting, var visitingErrors) = await EmxNode.StartAsync(visitingConfig, logging => EmxCli.ConfigureLogging(logging, logLevel), cancellationToken, Trusting);
+            (visiting, var visitingErrors) = await EmxNode.StartAsync(visitingConfig, logging => EmxCli.ConfigureLogging(logging, logLevel), cancellationToken);
             if (visiting is null)
             {
                 EmxCli.PrintErrors(stderr, "emx bench emcc: the visiting node did not start", visitingErrors);
                 return ExitCodes.Failure;
             }
 
-            trusted[home.App.Services.GetRequiredService<NodeCertificates>().Tomcat!.Thumbprint] = true;
-            trusted[visiting.App.Services.GetRequiredService<NodeCertificates>().Tomcat!.Thumbprint] = true;
+            // The seed's trust step: Bulk Certificate Management through a shared directory (export both, consolidate,
+            // import both), so the inter-cluster requests measured are mutual TLS against the trust stores.
+            if (await ExchangeCertificatesAsync(home, visiting, dataDir, stderr, cancellationToken) is { } trustProblem)
+            {
+                await stderr.WriteLineAsync("emx bench emcc: certificate exchange failed: " + trustProblem);
+                return ExitCodes.Failure;
+            }
             await stderr.WriteLineAsync($"emx bench emcc: home ClusterA at {home.HttpUrl} (EMService {home.HttpsUrl}), visiting ClusterB at {visiting.HttpUrl} (EMService {visiting.HttpsUrl}); SQLite in {dataDir.FullName}");
 
             var provisioning = await ProvisionAsync(home, visiting, options.Users, stderr, cancellationToken);
@@ -531,7 +567,7 @@ public static partial class EmccBench
                 {
                     HomeUrl = homeUrl.ToString(),
                     VisitingUrl = visitingUrl.ToString(),
-                    InterCluster = "EMService over HTTPS (TLS, keep-alive), each cluster pinning the other's Tomcat certificate by thumbprint; no client certificate",
+                    InterCluster = "EMService over HTTPS with mutual TLS (keep-alive), trusted through Bulk Certificate Management (export, consolidate, import)",
                     Users = options.Users,
                     Clients = options.Clients,
                     WarmupSeconds = options.WarmupSeconds,
