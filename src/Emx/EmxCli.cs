@@ -313,7 +313,65 @@ public static class EmxCli
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             return await Bench.EmBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
         });
-        return new Command("bench", "Benchmarks against a node (loopback only).") { em, Bench.EmccBenchCommand.Create(stdout, stderr, logLevel) };
+        return new Command("bench", "Benchmarks against a node (loopback only).") { em, SipBenchCommand(stdout, stderr, logLevel), Bench.EmccBenchCommand.Create(stdout, stderr, logLevel) };
+    }
+
+    private static Command SipBenchCommand(TextWriter stdout, TextWriter stderr, Option<LogLevel> logLevel)
+    {
+        var defaults = new Bench.SipBenchOptions();
+        var phones = new Option<int>("--phones") { Description = "Phones, each with one line of its own: all register; in the INVITE phase half call the other half.", DefaultValueFactory = _ => defaults.Phones };
+        var rate = new Option<double?>("--rate") { Description = "Offered rate (per second) for one measured run per phase; absent: search for the highest rate each server sustains." };
+        var duration = new Option<double>("--duration") { Description = "Seconds of the measured run (at the rate found, or --rate).", DefaultValueFactory = _ => defaults.DurationSeconds };
+        var trial = new Option<double>("--trial") { Description = "Seconds of each trial of the rate search.", DefaultValueFactory = _ => defaults.TrialSeconds };
+        var startRate = new Option<double>("--start-rate") { Description = "The search's first offered rate per second (doubled until a trial fails, then bisected).", DefaultValueFactory = _ => defaults.StartRate };
+        var maxRate = new Option<double>("--max-rate") { Description = "The search's highest offered rate per second.", DefaultValueFactory = _ => defaults.MaxRate };
+        var p99Bound = new Option<double>("--p99-bound-ms") { Description = "A rate is sustained only with no failed call, at least 95 % of it achieved and the p99 response time at most this (ms).", DefaultValueFactory = _ => defaults.P99BoundMs };
+        var target = new Option<Bench.SipBenchTarget>("--target") { Description = "emx, kamailio or both (side by side, with emx's share of Kamailio's rate against 50 %).", DefaultValueFactory = _ => Bench.SipBenchTarget.Both };
+        var skipInvite = new Option<bool>("--skip-invite") { Description = "Measure REGISTER only." };
+        var memoryCheck = new Option<bool>("--memory-check") { Description = "Then register --memory-phones devices to emx and report its memory after a forced GC (pass: within 1 GB); Kamailio's too." };
+        var memoryPhones = new Option<int>("--memory-phones") { Description = "Devices the memory check registers.", DefaultValueFactory = _ => defaults.MemoryPhones };
+        var output = new Option<FileInfo?>("--output") { Description = "Also write the results as a markdown snippet to this file." };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var sipp = new Option<string?>("--sipp") { Description = "The sipp executable (default: sipp on the PATH)." };
+        var kamailio = new Option<string?>("--kamailio") { Description = "The kamailio executable (default: kamailio on the PATH or in /usr/sbin)." };
+        var command = new Command("sip", "REGISTER and proxied INVITE rates with p50/p99 response times, emx (in-process node, durable registrations) and Kamailio side by side with the same SIPp scenarios; optionally emx's memory with 60,000 registered devices. Exit code 0 only when every target is met.")
+        {
+            phones, rate, duration, trial, startRate, maxRate, p99Bound, target, skipInvite, memoryCheck, memoryPhones, output, json, sipp, kamailio,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = defaults with
+            {
+                Phones = parse.GetValue(phones),
+                Rate = parse.GetValue(rate),
+                DurationSeconds = parse.GetValue(duration),
+                TrialSeconds = parse.GetValue(trial),
+                StartRate = parse.GetValue(startRate),
+                MaxRate = parse.GetValue(maxRate),
+                P99BoundMs = parse.GetValue(p99Bound),
+                Target = parse.GetValue(target),
+                SkipInvite = parse.GetValue(skipInvite),
+                MemoryCheck = parse.GetValue(memoryCheck),
+                MemoryPhones = parse.GetValue(memoryPhones),
+                Output = parse.GetValue(output),
+                Json = parse.GetValue(json),
+                SippPath = parse.GetValue(sipp),
+                KamailioPath = parse.GetValue(kamailio),
+            };
+
+            // Ctrl-C and SIGTERM stop the run; what was measured is still reported, and SIPp, Kamailio and the node stop.
+            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                signalled.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            return await Bench.SipBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
+        });
+        return command;
     }
 
     private static Option<Uri> UrlOption(string description) => new("--url", "-u")

@@ -17,16 +17,31 @@ namespace Emx.Cluster.CallControl;
 public sealed record RegisterResult(RegisterDecision Decision, IReadOnlyList<Registration> Bindings, DateTimeOffset Now);
 
 /// <summary>
-/// Runs REGISTER requests: reads the facts (the device's current lines, the live bindings), lets
-/// <see cref="RegistrarRules"/> decide and writes the outcome through <see cref="RegistrationStore"/>, all in one
-/// transaction per REGISTER. Requests for one address of record take turns on an in-process lock.
+/// Runs REGISTER requests: reads the facts (the device's current lines, the bindings), lets <see cref="RegistrarRules"/>
+/// decide and writes the outcome through <see cref="RegistrationStore"/>. Requests for one address of record take
+/// turns on an in-process lock.
 /// </summary>
+/// <remarks>
+/// Group commit: the REGISTERs waiting to be written are written together, in one transaction (at most
+/// <see cref="RegistrarOptions.MaxRegistersPerCommit"/>): their bindings and devices read together, each decided by
+/// the same rules as alone, one save and one commit (one fsync with SQLite synchronous=FULL) make them all durable,
+/// and only then does each get its answer: a 200 still means the binding is on disk. While a batch is being written
+/// the next REGISTERs queue, so batches grow with the load and a lone REGISTER is written at once. A database failure
+/// in a batch of several retries each alone, so one bad REGISTER cannot fail the others.
+/// </remarks>
 public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOptions options, EmxConfigFile config, TimeProvider time, ILogger<Registrar> logger)
 {
     private readonly KeyedLocks _locks = new();
+    private readonly Lock _queueLock = new();
+    private readonly Queue<PendingRegister> _queue = new();
+    private bool _writing;
+    private int _pending;
 
     /// <summary>The limits in force.</summary>
     public RegistrarOptions Options => options;
+
+    /// <summary>REGISTERs waiting for their commit, queued or in the commit being written: the registrar's backlog.</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Handles one REGISTER that arrived from <paramref name="source"/>.</summary>
     public async Task<RegisterResult> RegisterAsync(SipRequest request, RegistrationSource source, CancellationToken cancellationToken)
@@ -44,7 +59,7 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
         RegisterResult result;
         try
         {
-            result = await RegisterCoreAsync(parsed, source, cancellationToken);
+            result = await WriteAsync(parsed, source, cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or DbUpdateException)
         {
@@ -65,34 +80,153 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
         return result;
     }
 
-    private async Task<RegisterResult> RegisterCoreAsync(RegisterRequest request, RegistrationSource source, CancellationToken cancellationToken)
+    /// <summary>Queues the REGISTER for the next commit; completes once it is committed (or failed).</summary>
+    private Task<RegisterResult> WriteAsync(RegisterRequest request, RegistrationSource source, CancellationToken cancellationToken)
     {
-        await using var db = contexts.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        await RegistrationStore.PurgeExpiredAsync(db, request.Dn, now, cancellationToken);
-        var existing = await RegistrationStore.LiveAsync(db, request.Dn, now, cancellationToken);
-        var device = request.DeviceName is { } name ? await CurrentDevice.ReadAsync(db, name, cancellationToken) : null;
-        var facts = new RegisterFacts
+        var pending = new PendingRegister(request, source, cancellationToken);
+        Interlocked.Increment(ref _pending);
+        bool lead;
+        lock (_queueLock)
         {
-            Now = now,
-            DeviceLines = device?.Lines,
-            DnExists = await db.DirectoryNumbers.AsNoTracking().AnyAsync(d => d.Dn == request.Dn, cancellationToken),
-            Existing = existing,
-        };
-        var decision = RegistrarRules.Decide(request, facts, options);
-        if (!decision.IsSuccess)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return new RegisterResult(decision, [], now);
+            _queue.Enqueue(pending);
+            lead = !_writing;
+            _writing = true;
         }
 
-        RegistrationStore.Apply(db, existing, decision, request, source, config.Node.Name, now);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        var bindings = await db.Registrations.AsNoTracking()
-            .Where(r => r.Aor == request.Dn && r.ExpiresAt > now).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-        return new RegisterResult(decision, bindings, now);
+        if (lead)
+        {
+            // The first REGISTER to find no batch being written writes every batch until the queue is empty.
+            _ = Task.Run(WriteBatchesAsync, CancellationToken.None);
+        }
+
+        return pending.Completion.Task;
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        while (true)
+        {
+            List<PendingRegister> batch;
+            lock (_queueLock)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                batch = new List<PendingRegister>(Math.Min(_queue.Count, options.MaxRegistersPerCommit));
+                while (batch.Count < options.MaxRegistersPerCommit && _queue.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+            }
+
+            await WriteBatchAsync(batch);
+            Interlocked.Add(ref _pending, -batch.Count);
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingRegister> batch)
+    {
+        var live = new List<PendingRegister>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (pending.CancellationToken.IsCancellationRequested)
+            {
+                pending.Completion.TrySetCanceled(pending.CancellationToken);
+            }
+            else
+            {
+                live.Add(pending);
+            }
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var results = await CommitAsync(live);
+            for (var i = 0; i < live.Count; i++)
+            {
+                live[i].Completion.TrySetResult(results[i]);
+            }
+
+            if (live.Count > 1)
+            {
+                LogBatch(logger, live.Count);
+            }
+        }
+        catch (Exception ex) when (live.Count > 1 && ex is DbException or DbUpdateException)
+        {
+            // Nothing of the batch was committed: write each alone, so only a REGISTER that fails by itself fails.
+            foreach (var pending in live)
+            {
+                try
+                {
+                    pending.Completion.TrySetResult((await CommitAsync([pending]))[0]);
+                }
+                catch (Exception single)
+                {
+                    pending.Completion.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in live)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One transaction for the batch: the bindings of every address of record and the current devices read in one
+    /// query each, every REGISTER decided in turn, one save, one commit. The REGISTERs of a batch are for different
+    /// addresses of record (each holds its address's lock until answered), so none reads what another writes.
+    /// </summary>
+    private async Task<RegisterResult[]> CommitAsync(List<PendingRegister> batch)
+    {
+        // Not cancelled half-way: the REGISTERs of a batch are committed together or not at all.
+        var ct = CancellationToken.None;
+        await using var db = contexts.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow();
+        var aors = batch.Select(p => p.Request.Dn).Distinct(StringComparer.Ordinal).ToList();
+        var bindings = await RegistrationStore.OfAorsAsync(db, aors, now, ct);
+        var deviceNames = batch.Select(p => p.Request.DeviceName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var devices = await CurrentDevice.ReadManyAsync(db, deviceNames, ct);
+
+        var results = new (RegisterDecision Decision, IReadOnlyList<Registration> Bindings)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (request, source) = (batch[i].Request, batch[i].Source);
+            var existing = bindings.GetValueOrDefault(request.Dn) ?? [];
+            var lines = request.DeviceName is { } name ? devices.GetValueOrDefault(name)?.Lines : null;
+
+            // Whether the number exists matters only when the device does not have it (403 or 404): asked only then.
+            var dnExists = lines is not null && (lines.Any(l => l.Dn == request.Dn)
+                || await db.DirectoryNumbers.AsNoTracking().AnyAsync(d => d.Dn == request.Dn, ct));
+            var facts = new RegisterFacts { Now = now, DeviceLines = lines, DnExists = dnExists, Existing = existing };
+            var decision = RegistrarRules.Decide(request, facts, options);
+            results[i] = (decision, decision.IsSuccess ? RegistrationStore.Apply(db, existing, decision, request, source, config.Node.Name, now) : []);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        // Saved: new bindings have their ids.
+        return [.. results.Select(r => new RegisterResult(r.Decision, [.. r.Bindings.OrderBy(b => b.Id)], now))];
+    }
+
+    /// <summary>A REGISTER waiting for its commit.</summary>
+    private sealed record PendingRegister(RegisterRequest Request, RegistrationSource Source, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<RegisterResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "REGISTER {Aor} from {Device} at {Source}: {Written} written, {Removed} removed, {Bindings} live")]
@@ -103,4 +237,7 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Registrar database failure on REGISTER {Aor}")]
     private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string aor);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Registrar: {Count} REGISTERs committed together")]
+    private static partial void LogBatch(ILogger logger, int count);
 }

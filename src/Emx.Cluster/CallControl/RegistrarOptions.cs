@@ -22,13 +22,21 @@ public sealed class RegistrarOptions
     /// </summary>
     public int MaxContactsPerDeviceLine { get; init; } = 1;
 
+    /// <summary>
+    /// Group commit: the most REGISTERs written in one transaction (default 64, at least 1; 1 commits each alone).
+    /// REGISTERs that arrive while one commit is being written wait and are written together in the next, so a
+    /// commit's fsync is shared and a lone REGISTER still goes at once; each is answered only after its commit.
+    /// The cap bounds how long the last of a batch waits for the others.
+    /// </summary>
+    public int MaxRegistersPerCommit { get; init; } = 64;
+
     /// <summary>Throws when the values are inconsistent.</summary>
     public void Validate()
     {
-        if (MinExpires < 1 || MaxExpires < MinExpires || DefaultExpires < MinExpires || DefaultExpires > MaxExpires || MaxContactsPerDeviceLine < 1)
+        if (MinExpires < 1 || MaxExpires < MinExpires || DefaultExpires < MinExpires || DefaultExpires > MaxExpires || MaxContactsPerDeviceLine < 1 || MaxRegistersPerCommit < 1)
         {
             throw new InvalidOperationException(
-                $"Registrar options are inconsistent: need 1 <= MinExpires ({MinExpires}) <= DefaultExpires ({DefaultExpires}) <= MaxExpires ({MaxExpires}) and MaxContactsPerDeviceLine ({MaxContactsPerDeviceLine}) >= 1.");
+                $"Registrar options are inconsistent: need 1 <= MinExpires ({MinExpires}) <= DefaultExpires ({DefaultExpires}) <= MaxExpires ({MaxExpires}), MaxContactsPerDeviceLine ({MaxContactsPerDeviceLine}) >= 1 and MaxRegistersPerCommit ({MaxRegistersPerCommit}) >= 1.");
         }
     }
 }

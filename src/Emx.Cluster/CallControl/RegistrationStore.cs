@@ -18,6 +18,37 @@ public static class RegistrationStore
         return db.Registrations.Where(r => r.Aor == aor && r.ExpiresAt > now).OrderBy(r => r.Id).ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Every binding of several addresses of record, in one query: the live ones tracked for update, by address of
+    /// record in id order; the expired ones marked for deletion (deleted by the caller's next save), as whenever an
+    /// address of record is written.
+    /// </summary>
+    public static async Task<Dictionary<string, List<Registration>>> OfAorsAsync(EmxDbContext db, IReadOnlyCollection<string> aors, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(aors);
+        var rows = await db.Registrations.Where(r => aors.Contains(r.Aor)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var live = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.ExpiresAt > now)
+            {
+                if (!live.TryGetValue(row.Aor, out var list))
+                {
+                    live[row.Aor] = list = [];
+                }
+
+                list.Add(row);
+            }
+            else
+            {
+                db.Registrations.Remove(row);
+            }
+        }
+
+        return live;
+    }
+
     /// <summary>The live bindings a device holds (read only).</summary>
     public static Task<List<Registration>> OfDeviceAsync(EmxDbContext db, string deviceName, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -57,8 +88,11 @@ public static class RegistrationStore
     /// <summary>The key <see cref="RemoveLinesNotOnAsync"/> compares: directory number and partition.</summary>
     public static string LineKey(string dn, string? partition) => dn + "/" + (partition ?? string.Empty);
 
-    /// <summary>Applies a successful decision to the tracked <paramref name="existing"/> bindings (the caller saves).</summary>
-    public static void Apply(
+    /// <summary>
+    /// Applies a successful decision to the tracked <paramref name="existing"/> bindings (the caller saves); returns the
+    /// address of record's live bindings after it (new ones get their ids when saved).
+    /// </summary>
+    public static IReadOnlyList<Registration> Apply(
         EmxDbContext db,
         IReadOnlyList<Registration> existing,
         RegisterDecision decision,
@@ -78,6 +112,9 @@ public static class RegistrationStore
             db.Registrations.Remove(byId[id]);
         }
 
+        var removed = decision.Removals.ToHashSet();
+        var live = existing.Where(e => !removed.Contains(e.Id)).ToList();
+
         foreach (var write in decision.Writes)
         {
             var binding = write.ExistingId is { } id ? byId[id] : new Registration();
@@ -96,7 +133,10 @@ public static class RegistrationStore
             if (write.ExistingId is null)
             {
                 db.Registrations.Add(binding);
+                live.Add(binding);
             }
         }
+
+        return live;
     }
 }

@@ -50,36 +50,81 @@ public sealed record CurrentDevice
     /// <summary>The phone's current device, or null when no phone has that name.</summary>
     public static async Task<CurrentDevice?> ReadAsync(EmxDbContext db, string deviceName, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(deviceName);
-        var phone = await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == deviceName, cancellationToken);
-        if (phone is null)
+        return (await ReadManyAsync(db, [deviceName], cancellationToken)).GetValueOrDefault(deviceName);
+    }
+
+    /// <summary>
+    /// The current devices of several phones in three queries at most (phones, their Extension Mobility states, the
+    /// device profiles they show), by device name; a name no phone has is absent. The registrar reads a whole batch
+    /// of REGISTERs this way.
+    /// </summary>
+    public static async Task<Dictionary<string, CurrentDevice>> ReadManyAsync(EmxDbContext db, IReadOnlyCollection<string> deviceNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(deviceNames);
+        var current = new Dictionary<string, CurrentDevice>(StringComparer.Ordinal);
+        if (deviceNames.Count == 0)
         {
-            return await ReadEmccHomeAsync(db, deviceName, cancellationToken);
+            return current;
         }
 
-        if (await db.EmccSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Side == EmccSide.Visiting && s.DeviceName == deviceName, cancellationToken) is { } visiting)
+        var phones = await db.Config<Phone>().AsNoTracking().Where(p => deviceNames.Contains(p.Name)).ToListAsync(cancellationToken);
+
+        // Home side of EMCC: a visiting phone is no phone of this cluster; it borrows an EMCC device.
+        foreach (var name in deviceNames.Where(n => !phones.Any(p => p.Name == n)))
         {
-            // Logged in at home: nothing of this cluster's is registered by the phone until it comes back.
-            return new CurrentDevice { Phone = phone, Device = new Phone { Name = phone.Name, Model = phone.Model }, UserId = visiting.UserId, EmccVisiting = visiting };
+            if (await ReadEmccHomeAsync(db, name, cancellationToken) is { } borrowed)
+            {
+                current[name] = borrowed;
+            }
         }
 
-        var state = await db.ExtensionMobilityDynamics.AsNoTracking().FirstOrDefaultAsync(e => e.DeviceName == deviceName, cancellationToken);
-        if (state is { IsLoggedIn: true })
+        if (phones.Count == 0)
         {
-            var profile = await db.Config<DeviceProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == state.CurrentProfile, cancellationToken);
-
-            // A profile deleted under a login leaves the phone's own lines, still with the user.
-            return new CurrentDevice { Phone = phone, Device = profile ?? (DeviceBase)phone, UserId = state.CurrentUserId, State = state };
+            return current;
         }
 
-        if (phone.LogoutProfile is not null
-            && await db.Config<DeviceProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == phone.LogoutProfile, cancellationToken) is { } logout)
+        var names = phones.Select(p => p.Name).ToList();
+        var states = (await db.ExtensionMobilityDynamics.AsNoTracking().Where(e => names.Contains(e.DeviceName)).ToListAsync(cancellationToken))
+            .ToDictionary(e => e.DeviceName, StringComparer.Ordinal);
+
+        // Logged in: the user's profile; otherwise the logout profile, if any.
+        string? ProfileOf(Phone phone) =>
+            states.TryGetValue(phone.Name, out var state) && state.IsLoggedIn ? state.CurrentProfile : phone.LogoutProfile;
+        var profileNames = phones.Select(ProfileOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var profiles = profileNames.Count == 0
+            ? []
+            : (await db.Config<DeviceProfile>().AsNoTracking().Where(p => profileNames.Contains(p.Name)).ToListAsync(cancellationToken))
+                .ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+        foreach (var phone in phones)
         {
-            return new CurrentDevice { Phone = phone, Device = logout, UserId = logout.LoginUserId ?? phone.OwnerUserId, State = state };
+            var state = states.GetValueOrDefault(phone.Name);
+            if (state is { IsLoggedIn: true })
+            {
+                // A profile deleted under a login leaves the phone's own lines, still with the user.
+                var profile = state.CurrentProfile is { } name ? profiles.GetValueOrDefault(name) : null;
+                current[phone.Name] = new CurrentDevice { Phone = phone, Device = profile ?? (DeviceBase)phone, UserId = state.CurrentUserId, State = state };
+            }
+            else if (phone.LogoutProfile is not null && profiles.TryGetValue(phone.LogoutProfile, out var logout))
+            {
+                current[phone.Name] = new CurrentDevice { Phone = phone, Device = logout, UserId = logout.LoginUserId ?? phone.OwnerUserId, State = state };
+            }
+            else
+            {
+                current[phone.Name] = new CurrentDevice { Phone = phone, Device = phone, UserId = phone.OwnerUserId, State = state };
+            }
         }
 
-        return new CurrentDevice { Phone = phone, Device = phone, UserId = phone.OwnerUserId, State = state };
+        // Visiting side of EMCC: logged in at home, so nothing of this cluster's is registered until the phone comes back.
+        foreach (var visiting in await db.EmccSessions.AsNoTracking().Where(s => s.Side == EmccSide.Visiting && names.Contains(s.DeviceName)).ToListAsync(cancellationToken))
+        {
+            var phone = phones.First(p => p.Name == visiting.DeviceName);
+            current[phone.Name] = new CurrentDevice { Phone = phone, Device = new Phone { Name = phone.Name, Model = phone.Model }, UserId = visiting.UserId, EmccVisiting = visiting };
+        }
+
+        return current;
     }
 
     private static async Task<CurrentDevice?> ReadEmccHomeAsync(EmxDbContext db, string deviceName, CancellationToken cancellationToken)
