@@ -103,17 +103,22 @@ public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy,
     public void OnAck(SipReceivedMessage ack)
     {
         ArgumentNullException.ThrowIfNull(ack);
-        Track(Task.Run(async () =>
+
+        // Started here, on the receive loop, not queued: the ACK leaves before a BYE that follows it on the same
+        // connection or socket is forwarded (a callee must not see the BYE first).
+        Track(ForwardAckAsync(ack));
+    }
+
+    private async Task ForwardAckAsync(SipReceivedMessage ack)
+    {
+        try
         {
-            try
-            {
-                await proxy.AckAsync(ack, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
-        }, CancellationToken.None));
+            await proxy.AckAsync(ack, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     /// <inheritdoc />

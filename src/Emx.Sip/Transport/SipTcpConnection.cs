@@ -62,7 +62,14 @@ internal sealed class SipTcpConnection : IDisposable
 
         // Leave the table first: whoever learns of the failure below must not find this connection still listed.
         _owner.Remove(this);
-        _closing.Cancel();
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection's own loop ended and disposed it first: nothing is left to cancel.
+        }
         _idleTimer?.Dispose();
         _outbox.Writer.TryComplete();
         while (_outbox.Reader.TryRead(out var pending))

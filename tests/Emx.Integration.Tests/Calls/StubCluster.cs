@@ -25,8 +25,23 @@ public sealed class StubCluster : ISipTransactionUser, IAsyncDisposable
 
     private StubCluster()
     {
-        var udp = new SipUdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
-        var tcp = new SipTcpTransport(new IPEndPoint(IPAddress.Loopback, udp.LocalEndPoint.Port));
+        // UDP and TCP on one port: a free UDP port may be taken for TCP, so try again (as the node's listener does).
+        SipUdpTransport udp;
+        SipTcpTransport tcp;
+        for (var attempt = 1; ; attempt++)
+        {
+            udp = new SipUdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
+            try
+            {
+                tcp = new SipTcpTransport(new IPEndPoint(IPAddress.Loopback, udp.LocalEndPoint.Port));
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 20)
+            {
+                udp.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
         _layer = new SipTransactionLayer([udp, tcp], this);
         _layer.Start();
         SipEndPoint = udp.LocalEndPoint;
