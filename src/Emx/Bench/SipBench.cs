@@ -40,7 +40,7 @@ public static class SipBench
     /// <summary>The search stops when the gap between the highest rate sustained and the lowest not is below this share.</summary>
     private const double Resolution = 0.10;
 
-    private const int MaxTrials = 16;
+    private const int MaxTrials = 24;
 
     /// <summary>The memory check's REGISTER rate when the REGISTER phase found none for emx.</summary>
     private const double DefaultMemoryRate = 250;
@@ -195,6 +195,7 @@ public static class SipBench
             var callees = WriteInjection("callees.csv", Enumerable.Range(Half, Half).Select(i => Dn(i) + ";" + Mac(i)));
             var calls = WriteInjection("calls.csv", Enumerable.Range(0, Half).Select(i => Dn(i) + ";" + Dn(Half + i)));
 
+            var loadStart = LoadAverage();
             var sippVersion = await SippProcess.VersionAsync(sipp, ct);
             var kamailioVersion = kamailioPath is null ? null : await KamailioProcess.VersionAsync(kamailioPath, ct);
             FsyncReport? fsyncBefore = null;
@@ -268,6 +269,8 @@ public static class SipBench
                     KamailioSip = _kamailio?.EndPoint.ToString(),
                     LoadAddress = options.LoadAddress.ToString(),
                     Interrupted = _interrupted,
+                    LoadAverageStart = loadStart,
+                    LoadAverageEnd = LoadAverage(),
                 },
                 Storage = fsyncBefore is not null && fsyncAfter is not null ? new StorageReport(DataDirectory, fsyncBefore, fsyncAfter) : null,
                 Phases = phases,
@@ -472,7 +475,7 @@ public static class SipBench
                 return phase.Result("failed", $"registering the {options.Phones} phones failed: {prime}");
             }
 
-            return await SearchAsync(phase, (rate, seconds) => Client(_registerScenario, phones, target.EndPoint, local, rate, seconds), null, ct);
+            return await SearchAsync(phase, (rate, seconds, token) => Client(_registerScenario, phones, target.EndPoint, local, rate, seconds, token), null, ct);
         }
 
         private async Task<SipTargetResult> InvitePhaseAsync(Target target, string callers, string callees, string calls, CancellationToken ct)
@@ -503,7 +506,7 @@ public static class SipBench
                     return phase.Result("failed", $"the called phones' SIPp (UAS) exited with {uas.ExitCode}");
                 }
 
-                return await SearchAsync(phase, (rate, seconds) => Client(_uacScenario, calls, target.EndPoint, caller, rate, seconds), uas, ct);
+                return await SearchAsync(phase, (rate, seconds, token) => Client(_uacScenario, calls, target.EndPoint, caller, rate, seconds, token), uas, ct);
             }
             finally
             {
@@ -554,7 +557,7 @@ public static class SipBench
             }
         }
 
-        private Task<SippOutcome> Client(string scenario, string injection, IPEndPoint remote, IPEndPoint local, double rate, double seconds)
+        private Task<SippOutcome> Client(string scenario, string injection, IPEndPoint remote, IPEndPoint local, double rate, double seconds, CancellationToken ct)
         {
             var calls = Math.Max(1, (long)Math.Round(rate * seconds));
             var run = new SippClientRun
@@ -569,7 +572,7 @@ public static class SipBench
                 // One second of calls in flight at most: a server that falls further behind fails the run by rate.
                 Limit = (int)Math.Max(50, Math.Round(rate)),
             };
-            return SippProcess.RunClientAsync(sipp, run, work, TimeSpan.FromSeconds((seconds * 3) + 30), CancellationToken.None);
+            return SippProcess.RunClientAsync(sipp, run, work, TimeSpan.FromSeconds((seconds * 3) + 30), ct);
         }
 
         /// <summary>
@@ -578,17 +581,25 @@ public static class SipBench
         /// sustained (lowered by 20 % at most twice if it does not hold for the whole duration). With --rate, only the
         /// measured run at that rate.
         /// </summary>
-        private async Task<SipTargetResult> SearchAsync(PhaseRuns phase, Func<double, double, Task<SippOutcome>> client, Process? uas, CancellationToken ct)
+        private async Task<SipTargetResult> SearchAsync(PhaseRuns phase, Func<double, double, CancellationToken, Task<SippOutcome>> client, Process? uas, CancellationToken ct)
         {
+            // A rate is not sustained only when two trials at it fail in a row: on a shared machine one stall of
+            // another process can push a single short trial's p99 over the bound.
             async Task<(bool Passed, SippOutcome Outcome)> Trial(double rate)
             {
-                ct.ThrowIfCancellationRequested();
-                var outcome = await client(rate, options.TrialSeconds);
-                var passed = Sustained(outcome, rate, options.TrialSeconds, phase.Label);
-                phase.Add("search", rate, outcome, passed);
-                await stderr.WriteLineAsync($"emx bench sip:   {phase.Target.Name} {phase.Label} trial {rate:0}/s: {outcome.AchievedRate:0}/s, p99 {P99Ms(outcome, phase.Label):0.0} ms, {outcome.Failed} failed{(outcome.Failed > 0 ? " (" + Causes(outcome.Failures) + ")" : "")}: {(passed ? "sustained" : "not sustained")}");
-                await Task.Delay(passed ? 500 : 2000, ct);
-                return (passed, outcome);
+                for (var attempt = 1; ; attempt++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var outcome = await client(rate, options.TrialSeconds, ct);
+                    var passed = Sustained(outcome, rate, options.TrialSeconds, phase.Label);
+                    phase.Add("search", rate, outcome, passed);
+                    await stderr.WriteLineAsync($"emx bench sip:   {phase.Target.Name} {phase.Label} trial {rate:0}/s: {outcome.AchievedRate:0}/s, p99 {P99Ms(outcome, phase.Label):0.0} ms, {outcome.Failed} failed{(outcome.Failed > 0 ? " (" + Causes(outcome.Failures) + ")" : "")}: {(passed ? "sustained" : "not sustained")}");
+                    await Task.Delay(passed ? 500 : 2000, ct);
+                    if (passed || attempt == 2 || outcome.Successful == 0)
+                    {
+                        return (passed, outcome);
+                    }
+                }
             }
 
             double? rateToMeasure = options.Rate;
@@ -666,7 +677,7 @@ public static class SipBench
                 var serverCpu = phase.Target.CpuSeconds();
                 var reaped = Executables.ReapedChildrenCpuSeconds();
                 var uasCpu = uas is null ? 0 : Executables.CpuSeconds(uas.Id) ?? 0;
-                var outcome = await client(measureRate, options.DurationSeconds);
+                var outcome = await client(measureRate, options.DurationSeconds, ct);
                 var window = outcome.Seconds;
                 var cores = Environment.ProcessorCount;
                 var serverPercent = (phase.Target.CpuSeconds() - serverCpu) / (window * cores) * 100;
@@ -821,7 +832,7 @@ public static class SipBench
         var run = r.Run;
         s.AppendLine(i, $"emx bench sip {r.Version}: {run.Phones} phones, {Method(run)}; p99 bound {run.P99BoundMs:0.#} ms");
         s.AppendLine(i, $"machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}{(r.Machine.OptimizedBuild ? "" : " (DEBUG BUILD: numbers are not representative)")}");
-        s.AppendLine(i, $"tools: {run.Sipp}{(run.Kamailio is null ? "" : "; " + run.Kamailio)}; SIPp phones on {run.LoadAddress}");
+        s.AppendLine(i, $"tools: {run.Sipp}{(run.Kamailio is null ? "" : "; " + run.Kamailio)}; SIPp phones on {run.LoadAddress}; load average {run.LoadAverageStart ?? "-"} at start, {run.LoadAverageEnd ?? "-"} at end");
         if (run.EmxSip is not null)
         {
             s.AppendLine(i, $"emx: in-process node on {run.EmxSip}, registrations durable (SQLite WAL, synchronous=FULL){(r.Storage is { } st ? $"; fsync p50 {st.Before.P50Ms:0.00} ms before, {st.After.P50Ms:0.00} ms after" : "")}");
@@ -871,7 +882,7 @@ public static class SipBench
         var s = new StringBuilder();
         var i = CultureInfo.InvariantCulture;
         var run = r.Run;
-        s.AppendLine(i, $"`emx bench sip` {r.Version}: {run.Phones} phones, {Method(run)}, p99 bound {run.P99BoundMs:0.#} ms. Machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}{(r.Machine.OptimizedBuild ? "" : " (DEBUG build)")}; {run.Sipp}{(run.Kamailio is null ? "" : ", " + run.Kamailio)}.{(r.Storage is { } st ? $" fsync p50 where emx's SQLite lives: {st.Before.P50Ms:0.00} ms before, {st.After.P50Ms:0.00} ms after." : "")}");
+        s.AppendLine(i, $"`emx bench sip` {r.Version}: {run.Phones} phones, {Method(run)}, p99 bound {run.P99BoundMs:0.#} ms. Machine: {r.Machine.Cores} cores ({r.Machine.Cpu}), {r.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.#} GiB, {r.Machine.Os}, {r.Machine.Runtime}{(r.Machine.OptimizedBuild ? "" : " (DEBUG build)")}; {run.Sipp}{(run.Kamailio is null ? "" : ", " + run.Kamailio)}; load average {run.LoadAverageStart ?? "-"} at start, {run.LoadAverageEnd ?? "-"} at end.{(r.Storage is { } st ? $" fsync p50 where emx's SQLite lives: {st.Before.P50Ms:0.00} ms before, {st.After.P50Ms:0.00} ms after." : "")}");
         s.AppendLine();
         s.AppendLine("| | emx (SQLite, synchronous=FULL) | Kamailio (usrloc in memory) | emx / Kamailio | target |");
         s.AppendLine("|---|---|---|---|---|");
@@ -898,6 +909,19 @@ public static class SipBench
         }
 
         return s.ToString();
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, or null off Linux.</summary>
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string Method(SipRunReport run) => run.Method == "fixed"
@@ -994,9 +1018,9 @@ public static class SipBench
             var refusals = outcome.Failures.Where(f => f.Key.StartsWith("405", StringComparison.Ordinal) || f.Key.StartsWith("501", StringComparison.Ordinal)).Sum(f => f.Value);
             var unsupported = outcome.Failed > 0 && refusals == outcome.Failed;
             var reason = unsupported
-                ? $"{target.Name} refuses {(label == "invite" ? "INVITE" : label.ToUpperInvariant())}: every call answered {string.Join(", ", outcome.Failures.Keys)}"
+                ? $"every {label.ToUpperInvariant()} answered {string.Join(", ", outcome.Failures.Keys)} (not implemented)"
                 : $"no call succeeded: {outcome.Failed} failed ({Causes(outcome.Failures)})";
-            return Result(unsupported ? "unsupported" : "failed", reason);
+            return Result(unsupported ? "unsupported" : "failed", reason) with { Failed = outcome.Failed, Retransmissions = outcome.Retransmissions };
         }
 
         public SipTargetResult Measured(SippOutcome outcome, double offered, bool sustained, double serverPercent, double loadPercent)

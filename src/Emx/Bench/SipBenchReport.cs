@@ -63,6 +63,11 @@ public sealed record SipRunReport
     public required string LoadAddress { get; init; }
 
     public required bool Interrupted { get; init; }
+
+    /// <summary>/proc/loadavg (1, 5, 15 minutes) when the run started and ended: other work on the machine shows here.</summary>
+    public string? LoadAverageStart { get; init; }
+
+    public string? LoadAverageEnd { get; init; }
 }
 
 /// <summary>One phase (REGISTER or INVITE), both targets side by side.</summary>

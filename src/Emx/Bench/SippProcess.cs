@@ -83,7 +83,7 @@ public static partial class SippProcess
     public static async Task<string> VersionAsync(string sipp, CancellationToken cancellationToken)
     {
         var (_, output) = await Executables.RunAsync(sipp, ["-v"], TimeSpan.FromSeconds(10), cancellationToken);
-        return output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("SIPp", StringComparison.Ordinal)) ?? "SIPp (version unknown)";
+        return output.Split('\n').Select(l => l.Trim().TrimEnd('.')).FirstOrDefault(l => l.StartsWith("SIPp", StringComparison.Ordinal)) ?? "SIPp (version unknown)";
     }
 
     /// <summary>Runs SIPp as a client until its calls are done (or <paramref name="timeout"/> passes: it is killed and the run fails).</summary>
