@@ -38,8 +38,8 @@ public sealed class EmccLoginTests
 
     private static async Task<Pair> StartPairAsync(Action<ProvisioningDocument>? home = null, Action<ProvisioningDocument>? visiting = null)
     {
-        var homeLab = await StartAsync(home, HomeAddress, https: FreeTcpPort(HomeAddress));
-        var visitingLab = await StartAsync(visiting, VisitingAddress, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
+        var homeLab = await StartAsync(home, HomeAddress, https: EmccPair.FreeTcpPort(HomeAddress));
+        var visitingLab = await StartAsync(visiting, VisitingAddress, https: EmccPair.FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
 
         await EmccPair.ExchangeCertificatesAsync(homeLab, visitingLab);
 
@@ -59,29 +59,9 @@ public sealed class EmccLoginTests
         return new Pair { Home = homeLab, Visiting = visitingLab };
     }
 
-    private static int FreeTcpPort(string address)
-    {
-        using var listener = new TcpListener(IPAddress.Parse(address), 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string Traces(Pair pair) =>
         "home:\n" + string.Join("\n", pair.Home.Logs.Lines.Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("check-sync", StringComparison.Ordinal)))
         + "\nvisiting:\n" + string.Join("\n", pair.Visiting.Logs.Lines.Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("check-sync", StringComparison.Ordinal)));
-
-    /// <summary>The seed's phone display for a login refused with <paramref name="code"/>.</summary>
-    private static string Display(int code)
-    {
-        Assert.True(Protocols.Errors.EmErrorCatalog.TryGet(code, out var definition));
-        return definition.PhoneDisplay(Protocols.Errors.EmOperation.Login);
-    }
-
-    private static async Task<PhoneScreen> LogInAsync(CiscoLikePhone phone, string userId, string pin)
-    {
-        await phone.OpenServiceAsync("Extension Mobility", Ct);
-        return await phone.SubmitInputAsync([new("userid", userId), new("seq", pin)], Ct);
-    }
 
     [Fact(Timeout = 120_000)]
     public async Task EmccLogin_PhoneRegistersAtHomeAndRingsForTheUsersLine_LogoutAtHomeSendsItBack()
@@ -92,7 +72,7 @@ public sealed class EmccLoginTests
         var visitingSip = phone.RegistrarEndPoint;
 
         var restarted = phone.NextSyncAsync();
-        var welcome = await LogInAsync(phone, "alice", AlicePin);
+        var welcome = await EmccPair.LogInAsync(phone, "alice", AlicePin);
         Assert.True("Login successful" == welcome.Prompt, $"{welcome.Prompt} {welcome.Text}\n{Traces(pair)}");
         PhoneSyncedEventArgs atHome;
         try
@@ -180,7 +160,7 @@ public sealed class EmccLoginTests
         await pair.Visiting.ApplyAsync(new ProvisioningDocument { SipTrunks = [pstnAccess] });
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
         var restarted = phone.NextSyncAsync();
-        await LogInAsync(phone, "alice", AlicePin);
+        await EmccPair.LogInAsync(phone, "alice", AlicePin);
         await restarted.WaitAsync(WaitLimit, Ct);
         var gateway = await sipp.ListenAsync(
             visitingSip, Gateway, gatewayPort, sipp.Scenario("sipp-uas-answer-checked.xml", ("[check]", $@"^INVITE sip:911@127\.0\.3\.1:{gatewayPort} ")));
@@ -211,9 +191,9 @@ public sealed class EmccLoginTests
         });
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
 
-        Assert.Equal(Display(23), (await LogInAsync(phone, "nobody", "12345")).Text);
-        Assert.Equal(Display(2), (await LogInAsync(phone, "alice", "99999")).Text);
-        Assert.Equal(Display(31), (await LogInAsync(phone, "bob", BobPin)).Text);
+        Assert.Equal(EmccPair.Display(23), (await EmccPair.LogInAsync(phone, "nobody", "12345")).Text);
+        Assert.Equal(EmccPair.Display(2), (await EmccPair.LogInAsync(phone, "alice", "99999")).Text);
+        Assert.Equal(EmccPair.Display(31), (await EmccPair.LogInAsync(phone, "bob", BobPin)).Text);
         Assert.Equal(["2901"], phone.RegisteredLines);
     }
 
@@ -267,9 +247,9 @@ public sealed class EmccLoginTests
         await using var pair = await StartPairAsync(home, visiting);
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
 
-        var screen = await LogInAsync(phone, "alice", AlicePin);
+        var screen = await EmccPair.LogInAsync(phone, "alice", AlicePin);
 
-        Assert.True(Display(code) == screen.Text, $"expected {Display(code)}, got {screen.Text}\n{Traces(pair)}");
+        Assert.True(EmccPair.Display(code) == screen.Text, $"expected {EmccPair.Display(code)}, got {screen.Text}\n{Traces(pair)}");
         Assert.Equal(["2901"], phone.RegisteredLines);
         await using var db = pair.Home.Db();
         Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
@@ -286,10 +266,10 @@ public sealed class EmccLoginTests
         await using var first = await pair.Visiting.StartPhoneAsync(VisitingPhone);
         await using var second = await pair.Visiting.StartPhoneAsync("SEP0B0000000002");
         var restarted = first.NextSyncAsync();
-        Assert.Equal("Login successful", (await LogInAsync(first, "alice", AlicePin)).Prompt);
+        Assert.Equal("Login successful", (await EmccPair.LogInAsync(first, "alice", AlicePin)).Prompt);
         await restarted.WaitAsync(WaitLimit, Ct);
 
-        Assert.Equal(Display(33), (await LogInAsync(second, "bob", BobPin)).Text);
+        Assert.Equal(EmccPair.Display(33), (await EmccPair.LogInAsync(second, "bob", BobPin)).Text);
     }
 
     [Fact(Timeout = 120_000)]
@@ -298,7 +278,7 @@ public sealed class EmccLoginTests
         await using var pair = await StartPairAsync();
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
         var restarted = phone.NextSyncAsync();
-        await LogInAsync(phone, "alice", AlicePin);
+        await EmccPair.LogInAsync(phone, "alice", AlicePin);
         await restarted.WaitAsync(WaitLimit, Ct);
         using var admin = TrunkRoutingTests.Admin(pair.Visiting);
 
@@ -325,7 +305,7 @@ public sealed class EmccLoginTests
         await using var pair = await StartPairAsync();
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
         var restarted = phone.NextSyncAsync();
-        await LogInAsync(phone, "alice", AlicePin);
+        await EmccPair.LogInAsync(phone, "alice", AlicePin);
         await restarted.WaitAsync(WaitLimit, Ct);
         await using (var db = pair.Home.Db())
         {
@@ -346,7 +326,7 @@ public sealed class EmccLoginTests
         await phone.PressSoftKeyAsync("Logout", Ct);
         await back.WaitAsync(WaitLimit, Ct);
 
-        Assert.Equal(Display(31), (await LogInAsync(phone, "alice", AlicePin)).Text);
+        Assert.Equal(EmccPair.Display(31), (await EmccPair.LogInAsync(phone, "alice", AlicePin)).Text);
     }
 
     [Fact(Timeout = 120_000)]
@@ -360,7 +340,7 @@ public sealed class EmccLoginTests
         await using var phone = await pair.Visiting.StartPhoneAsync(VisitingPhone);
         var restarted = phone.NextSyncAsync();
 
-        await LogInAsync(phone, "alice", AlicePin);
+        await EmccPair.LogInAsync(phone, "alice", AlicePin);
         var atHome = await restarted.WaitAsync(WaitLimit, Ct);
 
         Assert.Equal(["1001"], atHome.RegisteredLines);
@@ -370,7 +350,7 @@ public sealed class EmccLoginTests
     [Fact(Timeout = 120_000)]
     public async Task EmccLogin_UntrustedHome_208()
     {
-        await using var home = await StartAsync(address: HomeAddress, https: FreeTcpPort(HomeAddress));
+        await using var home = await StartAsync(address: HomeAddress, https: EmccPair.FreeTcpPort(HomeAddress));
         await using var visiting = await StartAsync(address: VisitingAddress, labFile: "cluster-b.yaml");
         await visiting.ApplyAsync(new ProvisioningDocument
         {
@@ -380,6 +360,6 @@ public sealed class EmccLoginTests
         await using var phone = await visiting.StartPhoneAsync(VisitingPhone);
 
         // No certificate exchange: the home cluster is not trusted, "EMService Connection Error".
-        Assert.Equal(Display(208), (await LogInAsync(phone, "alice", AlicePin)).Text);
+        Assert.Equal(EmccPair.Display(208), (await EmccPair.LogInAsync(phone, "alice", AlicePin)).Text);
     }
 }

@@ -182,7 +182,7 @@ internal sealed class EmccPair : IAsyncDisposable
         "home:\n" + string.Join("\n", (_homeLab?.Logs.Lines ?? []).Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("emote cluster", StringComparison.Ordinal)))
         + "\nvisiting:\n" + string.Join("\n", Visiting.Logs.Lines.Where(l => l.Contains("EMCC", StringComparison.Ordinal) || l.Contains("emote cluster", StringComparison.Ordinal)));
 
-    private static int FreeTcpPort(string address)
+    internal static int FreeTcpPort(string address)
     {
         using var listener = new TcpListener(IPAddress.Parse(address), 0);
         listener.Start();
