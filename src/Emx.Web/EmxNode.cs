@@ -165,6 +165,7 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.CallControl.CallCounters>();
         services.AddSingleton<Cluster.CallControl.Routing.DialPlanCache>();
         services.AddSingleton<Cluster.CallControl.TrunkMonitor>();
+        services.AddSingleton<Cluster.CallControl.Rsvp.EmccRsvpAgent>();
         services.AddSingleton<Cluster.CallControl.Routing.CallRouter>();
         services.AddSingleton<Cluster.CallControl.Proxy.SipProxy>();
         services.AddSingleton<Cluster.CallControl.CallControlCore>();

@@ -16,7 +16,7 @@ namespace Emx.Cluster.CallControl;
 /// along the dialog's route, and a request inside a dialog this node did not record-route gets 481. Work leaves the
 /// receive loop at once.
 /// </summary>
-public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy, ILoggerFactory loggers) : ISipTransactionUser, IAsyncDisposable
+public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy, Rsvp.EmccRsvpAgent rsvp, ILoggerFactory loggers) : ISipTransactionUser, IAsyncDisposable
 {
     /// <summary>The SIP message trace category (Debug): one line per request and response, never a body.</summary>
     public const string TraceCategory = "Emx.Trace.Sip";
@@ -80,6 +80,10 @@ public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy,
         {
             case SipMethods.Register:
                 Track(Task.Run(() => RegisterAsync(transaction), CancellationToken.None));
+                break;
+            case SipMethods.Options when request.Headers.Contains(Domain.Routing.RsvpAgentHeader.Name):
+                // A keepalive, reservation or release between the RSVP agents of two EMCC clusters.
+                Track(Task.Run(() => RsvpAsync(transaction), CancellationToken.None));
                 break;
             case SipMethods.Options:
                 var ok = transaction.CreateResponse(200);
@@ -173,6 +177,36 @@ public sealed partial class CallControlCore(Registrar registrar, SipProxy proxy,
         }
 
         return response;
+    }
+
+    private async Task RsvpAsync(SipServerTransaction transaction)
+    {
+        SipResponse response;
+        try
+        {
+            var answer = await rsvp.AnswerAsync(transaction.Request, transaction.Source, _stopping.Token);
+            response = transaction.CreateResponse(answer.StatusCode, answer.ReasonPhrase);
+            if (answer.Header is { } header)
+            {
+                response.Headers.Add(Domain.Routing.RsvpAgentHeader.Name, header.ToString());
+            }
+
+            if (answer.Q850Cause is { } cause)
+            {
+                ProxyMessages.AddQ850Reason(response, cause, answer.ReasonPhrase);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            response = transaction.CreateResponse(503, "Shutting Down");
+        }
+        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
+        {
+            LogDatabaseFailure(_trace, transaction.Method, ex);
+            response = transaction.CreateResponse(500, "Database Unavailable");
+        }
+
+        Send(transaction, response);
     }
 
     private async Task RegisterAsync(SipServerTransaction transaction)

@@ -18,10 +18,16 @@ public sealed class CallControlOptions
     /// <summary>Seconds between OPTIONS pings to a trunk that is down (CUCM pings a down trunk more often; default 10 s).</summary>
     public TimeSpan TrunkDownPingInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the home cluster waits for the visiting cluster's RSVP agent to answer a reservation or release
+    /// (default 2 s); an unanswered reservation refuses the EMCC call (503, Q.850 cause 47).
+    /// </summary>
+    public TimeSpan RsvpRequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Throws when the values are inconsistent.</summary>
     public void Validate()
     {
-        if (NoAnswerTimeout <= TimeSpan.Zero || TrunkPingTimeout <= TimeSpan.Zero || TrunkDownPingInterval <= TimeSpan.Zero)
+        if (NoAnswerTimeout <= TimeSpan.Zero || TrunkPingTimeout <= TimeSpan.Zero || TrunkDownPingInterval <= TimeSpan.Zero || RsvpRequestTimeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Call control timers must be positive.");
         }

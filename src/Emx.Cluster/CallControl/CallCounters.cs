@@ -5,7 +5,9 @@ namespace Emx.Cluster.CallControl;
 
 /// <summary>
 /// Call counters named as RTMT names them in the Cisco CallManager object (CallsAttempted, CallsInProgress,
-/// CallsActive, CallsCompleted) plus refusals by SIP status. Meter <c>Emx.CallControl</c>; a snapshot for the admin API.
+/// CallsActive, CallsCompleted) plus refusals by SIP status, and the RSVP reservations of EMCC calls on both sides of an
+/// RSVP SIP trunk: those this cluster holds for its calls (home) and those its RSVP agent granted to peers (visiting).
+/// Meter <c>Emx.CallControl</c>; a snapshot for the admin API.
 /// </summary>
 public sealed class CallCounters : IDisposable
 {
@@ -21,6 +23,12 @@ public sealed class CallCounters : IDisposable
     private long _completedTotal;
     private long _inProgress;
     private long _active;
+    private long _rsvpActive;
+    private long _rsvpRefused;
+    private long _rsvpLost;
+    private long _rsvpAgentActive;
+    private long _rsvpAgentRefused;
+    private long _rsvpAgentLost;
 
     public CallCounters()
     {
@@ -29,6 +37,40 @@ public sealed class CallCounters : IDisposable
         _refused = _meter.CreateCounter<long>("CallsRefused", description: "Calls ended with a final failure response, by SIP status");
         _meter.CreateObservableGauge("CallsInProgress", () => Interlocked.Read(ref _inProgress), description: "Calls being set up (INVITE sent, no final response yet)");
         _meter.CreateObservableGauge("CallsActive", () => Interlocked.Read(ref _active), description: "Answered calls not yet ended");
+        _meter.CreateObservableGauge("RsvpReservationsActive", () => Interlocked.Read(ref _rsvpActive), description: "RSVP reservations held at a peer's RSVP agent for EMCC calls here");
+        _meter.CreateObservableGauge("RsvpAgentReservationsActive", () => Interlocked.Read(ref _rsvpAgentActive), description: "RSVP reservations this cluster's RSVP agent granted to peer clusters");
+    }
+
+    /// <summary>Home side: a peer's RSVP agent granted a reservation for a call here.</summary>
+    public void RsvpReserved() => Interlocked.Increment(ref _rsvpActive);
+
+    /// <summary>Home side: a reservation was released at call end.</summary>
+    public void RsvpReleased() => Interlocked.Decrement(ref _rsvpActive);
+
+    /// <summary>Home side: a reservation was refused (or the agent did not answer); the call or branch was refused.</summary>
+    public void RsvpRefused() => Interlocked.Increment(ref _rsvpRefused);
+
+    /// <summary>Home side: <paramref name="count"/> reservations released because the RSVP trunk's keepalives stopped.</summary>
+    public void RsvpLost(int count)
+    {
+        Interlocked.Add(ref _rsvpActive, -count);
+        Interlocked.Add(ref _rsvpLost, count);
+    }
+
+    /// <summary>Agent side: a reservation granted to a peer.</summary>
+    public void RsvpAgentGranted() => Interlocked.Increment(ref _rsvpAgentActive);
+
+    /// <summary>Agent side: a peer released a reservation.</summary>
+    public void RsvpAgentReleased() => Interlocked.Decrement(ref _rsvpAgentActive);
+
+    /// <summary>Agent side: a reservation refused for lack of bandwidth.</summary>
+    public void RsvpAgentRefused() => Interlocked.Increment(ref _rsvpAgentRefused);
+
+    /// <summary>Agent side: <paramref name="count"/> reservations of a peer released because its keepalives stopped.</summary>
+    public void RsvpAgentLost(int count)
+    {
+        Interlocked.Add(ref _rsvpAgentActive, -count);
+        Interlocked.Add(ref _rsvpAgentLost, count);
     }
 
     public void Attempted()
@@ -68,6 +110,12 @@ public sealed class CallCounters : IDisposable
         CallsActive = Interlocked.Read(ref _active),
         CallsCompleted = Interlocked.Read(ref _completedTotal),
         CallsRefusedByStatus = _refusedByStatus.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value),
+        RsvpReservationsActive = Interlocked.Read(ref _rsvpActive),
+        RsvpReservationsRefused = Interlocked.Read(ref _rsvpRefused),
+        RsvpReservationsReleasedByKeepaliveLoss = Interlocked.Read(ref _rsvpLost),
+        RsvpAgentReservationsActive = Interlocked.Read(ref _rsvpAgentActive),
+        RsvpAgentReservationsRefused = Interlocked.Read(ref _rsvpAgentRefused),
+        RsvpAgentReservationsReleasedByKeepaliveLoss = Interlocked.Read(ref _rsvpAgentLost),
     };
 
     public void Dispose() => _meter.Dispose();
@@ -85,4 +133,22 @@ public sealed record CallCounterSnapshot
     public long CallsCompleted { get; init; }
 
     public IReadOnlyDictionary<int, long> CallsRefusedByStatus { get; init; } = new Dictionary<int, long>();
+
+    /// <summary>Home side: reservations held at the peer's RSVP agent for calls in progress or active here.</summary>
+    public long RsvpReservationsActive { get; init; }
+
+    /// <summary>Home side: reservations refused by the peer's RSVP agent (or unanswered).</summary>
+    public long RsvpReservationsRefused { get; init; }
+
+    /// <summary>Home side: reservations released because two keepalive intervals passed without an acknowledgment.</summary>
+    public long RsvpReservationsReleasedByKeepaliveLoss { get; init; }
+
+    /// <summary>Agent side: reservations granted to peer clusters and not yet released.</summary>
+    public long RsvpAgentReservationsActive { get; init; }
+
+    /// <summary>Agent side: reservations refused for lack of bandwidth in the phone's location.</summary>
+    public long RsvpAgentReservationsRefused { get; init; }
+
+    /// <summary>Agent side: reservations released because two keepalive intervals passed without a keepalive from the peer.</summary>
+    public long RsvpAgentReservationsReleasedByKeepaliveLoss { get; init; }
 }

@@ -25,6 +25,7 @@ public sealed partial class SipHostedService(
     CheckSyncNotifier notifier,
     Proxy.SipProxy proxy,
     TrunkMonitor trunks,
+    Rsvp.EmccRsvpAgent rsvp,
     RegistrarOptions registrarOptions,
     IEmxDbContextFactory contexts,
     TimeProvider time,
@@ -85,6 +86,7 @@ public sealed partial class SipHostedService(
         proxy.Attach(layer);
         notifier.Start(layer);
         trunks.Start(layer);
+        rsvp.Start(layer);
     }
 
     /// <inheritdoc />
@@ -99,6 +101,7 @@ public sealed partial class SipHostedService(
         // arrives any more, then the core, which waits for the REGISTERs it is still writing.
         await notifier.DisposeAsync();
         await trunks.DisposeAsync();
+        await rsvp.DisposeAsync();
         await layer.DisposeAsync();
         await core.DisposeAsync();
         _layer = null;

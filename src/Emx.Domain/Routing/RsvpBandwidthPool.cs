@@ -3,7 +3,8 @@ namespace Emx.Domain.Routing;
 /// <summary>The outcome of a reservation request.</summary>
 /// <param name="Granted">True when reserved (or already held under the same id).</param>
 /// <param name="AvailableKbps">What the location had left before the request; null for an unlimited location.</param>
-public readonly record struct RsvpGrant(bool Granted, int? AvailableKbps);
+/// <param name="Repeated">True when the id was already held (a retransmitted or repeated request): nothing new reserved.</param>
+public readonly record struct RsvpGrant(bool Granted, int? AvailableKbps, bool Repeated = false);
 
 /// <summary>
 /// The bandwidth the RSVP agent of a visiting cluster has reserved for EMCC calls, per location of its phones, on behalf
@@ -49,7 +50,7 @@ public sealed class RsvpBandwidthPool
             int? available = capacityKbps is { } capacity ? Math.Max(0, capacity - used) : null;
             if (_reservations.ContainsKey((peer, id)))
             {
-                return new RsvpGrant(true, available);
+                return new RsvpGrant(true, available, Repeated: true);
             }
 
             if (available < kbps || _perPeer.GetValueOrDefault(peer) >= MaxReservationsPerPeer)

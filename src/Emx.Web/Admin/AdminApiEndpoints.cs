@@ -251,6 +251,8 @@ internal static class AdminApiEndpoints
             .WithTags("Operations").WithName("CallControlCounters").Produces<Cluster.CallControl.CallCounterSnapshot>();
         api.MapGet("/trunks/status", (Cluster.CallControl.TrunkMonitor trunks) => Results.Ok(trunks.States))
             .WithTags("Operations").WithName("TrunkStatus").Produces<IReadOnlyList<Cluster.CallControl.TrunkState>>();
+        api.MapGet("/trunks/rsvp", (Cluster.CallControl.Rsvp.EmccRsvpAgent rsvp) => Results.Ok(rsvp.Trunks))
+            .WithTags("Operations").WithName("RsvpTrunkStatus").Produces<IReadOnlyList<Cluster.CallControl.Rsvp.RsvpTrunkState>>();
         api.MapGet("/counters/extensionMobility", (Cluster.ExtensionMobility.EmCounters counters) => Results.Ok(counters.Snapshot()))
             .WithTags("Operations").WithName("ExtensionMobilityCounters").Produces<Cluster.ExtensionMobility.EmCounterSnapshot>();
 

@@ -82,8 +82,8 @@ public sealed class RsvpAgentTests
         Assert.Equal(48, pool.UsedKbps("London"));
 
         // Another location has its own capacity; a repeated id is not reserved twice.
-        Assert.True(pool.TryReserve("A", "4", "Paris", 24, 24).Granted);
-        Assert.True(pool.TryReserve("A", "4", "Paris", 24, 24).Granted);
+        Assert.Equal(new RsvpGrant(true, 24), pool.TryReserve("A", "4", "Paris", 24, 24));
+        Assert.Equal(new RsvpGrant(true, 0, Repeated: true), pool.TryReserve("A", "4", "Paris", 24, 24));
         Assert.Equal(24, pool.UsedKbps("Paris"));
 
         Assert.True(pool.Release("A", "1"));

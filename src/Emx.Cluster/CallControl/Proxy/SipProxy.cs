@@ -13,9 +13,11 @@ namespace Emx.Cluster.CallControl.Proxy;
 /// The node's stateful, record-routing proxy (RFC 3261 §16): a new INVITE is routed by <see cref="CallRouter"/>
 /// (caller's calling search spaces, the dial plan, registrations, trunks) and forked by a <see cref="ForkedCall"/>;
 /// requests inside a dialog come back through the Record-Route and go on to the remote target; the ACK of a 2xx
-/// is forwarded statelessly. Answered calls are tracked until their BYE for the CallsActive counter.
+/// is forwarded statelessly. Answered calls are tracked until their BYE for the CallsActive counter. An EMCC call
+/// reserves its bandwidth with the visiting cluster's RSVP agent before it is forwarded (<see cref="Rsvp.EmccRsvpAgent"/>)
+/// and releases it when it ends unanswered or at its BYE.
 /// </summary>
-public sealed partial class SipProxy(CallRouter router, CallControlOptions options, CallCounters counters, TimeProvider time, ILoggerFactory loggers)
+public sealed partial class SipProxy(CallRouter router, Rsvp.EmccRsvpAgent rsvp, CallControlOptions options, CallCounters counters, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly ILogger _trace = loggers.CreateLogger(CallControlCore.TraceCategory);
     private readonly ConcurrentDictionary<string, ActiveDialog> _dialogs = new(StringComparer.Ordinal);
@@ -77,10 +79,40 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         }
 
         var forward = (ForwardCall)plan;
+        Rsvp.RsvpAdmission admission;
+        try
+        {
+            admission = await rsvp.AdmitAsync(forward, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Refuse(transaction, new RefuseCall(503, "Shutting Down", null, "node stopping"));
+            return;
+        }
+
+        if (admission.Plan is RefuseCall admissionRefused)
+        {
+            Refuse(transaction, admissionRefused);
+            return;
+        }
+
+        forward = (ForwardCall)admission.Plan with { Reservations = admission.Reservations };
+        if (transaction.CancelRequested.IsCancellationRequested)
+        {
+            rsvp.ReleaseInBackground(forward.Reservations);
+            Refuse(transaction, new RefuseCall(487, "Request Terminated", 16, "cancelled while reserving bandwidth"));
+            return;
+        }
+
         LogRouted(_trace, request.CallId, forward.Caller.Name, request.RequestUri.User, forward.Destination, forward.Sets.Count);
         var call = new ForkedCall(this, transaction, request, forward);
         call.Start();
         await call.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (forward.Reservations.Count > 0 && (request.CallId is not { } callId || !_dialogs.ContainsKey(callId)))
+        {
+            // Not answered (or answered and already ended): nothing more to reserve for.
+            rsvp.ReleaseInBackground(forward.Reservations);
+        }
     }
 
     /// <summary>
@@ -136,8 +168,9 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
 
     private void ByeAnswered(SipRequest bye, SipResponse final)
     {
-        if ((final.IsSuccess || final.StatusCode is 481 or 408) && bye.CallId is { } callId && _dialogs.TryRemove(callId, out _))
+        if ((final.IsSuccess || final.StatusCode is 481 or 408) && bye.CallId is { } callId && _dialogs.TryRemove(callId, out var dialog))
         {
+            rsvp.ReleaseInBackground(dialog.Reservations);
             counters.Completed();
             LogCallEnded(_trace, callId, final.StatusCode);
         }
@@ -171,6 +204,13 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
     {
         var branch = ProxyMessages.Copy(request, target.RequestUri);
         ProxyMessages.DecrementMaxForwards(branch);
+        // Only this node says which visiting phone a PSTN Access call is for; whatever a caller sent is dropped.
+        branch.Headers.RemoveAll(ForwardTarget.EmccDeviceHeader);
+        if (target.PstnAccessFor is { } visitingPhone)
+        {
+            branch.Headers.Add(ForwardTarget.EmccDeviceHeader, visitingPhone);
+        }
+
         var outbound = Layer.Transports.FirstOrDefault(t => t.Kind == target.Destination.Transport) ?? server.Transport;
         ProxyMessages.AddRecordRoute(branch, server.Transport, outbound);
         if (branch.Body.IsEmpty || branch.ContentType is not { } type
@@ -210,7 +250,7 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         counters.SetupEnded(response.StatusCode);
         if (request.CallId is { } callId)
         {
-            _dialogs.TryAdd(callId, new ActiveDialog(plan.Caller.Name, target.Label, time.GetUtcNow()));
+            _dialogs.TryAdd(callId, new ActiveDialog(plan.Caller.Name, target.Label, time.GetUtcNow(), plan.Reservations));
         }
 
         LogAnswered(_trace, request.CallId, target.Label, plan.Destination);
@@ -242,7 +282,7 @@ public sealed partial class SipProxy(CallRouter router, CallControlOptions optio
         transaction.SendResponse(response);
     }
 
-    private sealed record ActiveDialog(string Caller, string Callee, DateTimeOffset Answered);
+    private sealed record ActiveDialog(string Caller, string Callee, DateTimeOffset Answered, IReadOnlyList<Rsvp.RsvpReservation> Reservations);
 
     [LoggerMessage(EventId = 3120, Level = LogLevel.Debug, Message = "Call {CallId}: {Caller} dialled {Dialled}, routed to {Destination} ({Sets} target set(s))")]
     private static partial void LogRouted(ILogger logger, string? callId, string caller, string? dialled, string destination, int sets);

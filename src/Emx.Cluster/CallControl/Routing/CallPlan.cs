@@ -25,7 +25,11 @@ public sealed record RefuseCall(int StatusCode, string ReasonPhrase, int? Q850Ca
 /// <param name="CalledNumber">The number as routed (after digit discard and prefix).</param>
 /// <param name="Destination">What was matched, for traces: <c>1001 in Internal</c>, <c>9.! in PSTN via RL-PSTN</c>.</param>
 /// <param name="Sets">The target sets, tried in order.</param>
-public sealed record ForwardCall(CallerContext Caller, string CalledNumber, string Destination, IReadOnlyList<TargetSet> Sets) : CallPlan;
+public sealed record ForwardCall(CallerContext Caller, string CalledNumber, string Destination, IReadOnlyList<TargetSet> Sets) : CallPlan
+{
+    /// <summary>The RSVP reservations made for the call's EMCC phones, released when it ends.</summary>
+    public IReadOnlyList<Rsvp.RsvpReservation> Reservations { get; init; } = [];
+}
 
 /// <summary>Targets forked to in parallel; <see cref="AdvanceOnFailure"/> says whether a failure moves on to the next set.</summary>
 /// <param name="Name">The line (<c>1001/Internal</c>) or the trunk.</param>
@@ -38,7 +42,20 @@ public sealed record TargetSet(string Name, IReadOnlyList<ForwardTarget> Targets
 /// <param name="Destination">The next hop.</param>
 /// <param name="Label">The device or trunk, for traces.</param>
 /// <param name="Media">The codec limits between the caller's and this target's regions.</param>
-public sealed record ForwardTarget(SipUri RequestUri, SipDestination Destination, string Label, MediaLimits Media);
+/// <param name="EmccPhone">The target is a phone logged in here by EMCC: its (visiting) device name, for RSVP reservations.</param>
+/// <param name="PstnAccessFor">
+/// The target is the PSTN Access SIP trunk back to the visiting cluster of an EMCC caller: the visiting phone's device
+/// name, sent in <see cref="EmccDeviceHeader"/> so the visiting cluster can use the phone's own CSS.
+/// </param>
+public sealed record ForwardTarget(SipUri RequestUri, SipDestination Destination, string Label, MediaLimits Media, string? EmccPhone = null, string? PstnAccessFor = null)
+{
+    /// <summary>
+    /// The header in which a home cluster names the visiting phone of an EMCC call it sends over the PSTN Access SIP
+    /// trunk (docs/emcc-protocol.md). Trusted only from the far end of the receiving cluster's own PSTN Access trunk;
+    /// removed from every other request the proxy forwards.
+    /// </summary>
+    public const string EmccDeviceHeader = "X-Emx-EMCC-Device";
+}
 
 /// <summary>The region limits of a call leg: the lower Max Audio Bit Rate of both ends, and Lossy if either end is.</summary>
 /// <param name="MaxAudioBitRateKbps">Max Audio Bit Rate, kb/s.</param>
@@ -83,4 +100,7 @@ public sealed record CallerContext
 
     /// <summary>True for a phone logged in here by EMCC: its calls use the EMCC region.</summary>
     public bool IsEmcc { get; init; }
+
+    /// <summary>Visiting cluster: the call came over the PSTN Access trunk for this EMCC-logged-in phone of ours, routed with its own CSS.</summary>
+    public string? PstnAccessPhone { get; init; }
 }

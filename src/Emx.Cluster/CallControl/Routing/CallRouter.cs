@@ -121,6 +121,19 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
 
         if (view.TrunkFrom(remote) is { } trunk)
         {
+            if (await PstnAccessPhoneAsync(db, trunk, request, cancellationToken).ConfigureAwait(false) is { } phone)
+            {
+                // "Use phone's original device CSS": the CSS the phone has when not logged in to EMCC (seed Table 2).
+                return new CallerContext
+                {
+                    Name = trunk.Name,
+                    IsTrunk = true,
+                    CallingSearchSpaces = phone.Css is { } phoneCss ? [phoneCss] : [],
+                    DevicePool = phone.DevicePool,
+                    PstnAccessPhone = phone.Name,
+                };
+            }
+
             return new CallerContext
             {
                 Name = trunk.Name,
@@ -131,6 +144,38 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Visiting cluster, CSS for PSTN Access SIP Trunk = Use phone's original device CSS: the phone named in the home
+    /// cluster's <see cref="ForwardTarget.EmccDeviceHeader"/>, when the call came from the far end of this cluster's
+    /// active PSTN Access trunk and that phone of ours is logged in by EMCC now; otherwise null (the trunk's CSS).
+    /// </summary>
+    private async Task<Phone?> PstnAccessPhoneAsync(EmxDbContext db, SipTrunk trunk, SipRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.GetFirst(ForwardTarget.EmccDeviceHeader) is not { } named || !DeviceNames.IsPhoneName(named.Trim()))
+        {
+            return null;
+        }
+
+        var feature = await settings.GetAsync<EmccFeatureConfiguration>(cancellationToken).ConfigureAwait(false);
+        if (feature.CssForPstnAccessSipTrunk != CssForPstnAccessSipTrunk.UsePhonesOriginalDeviceCss)
+        {
+            return null;
+        }
+
+        var access = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
+        if (!access.PstnAccess.Active || access.PstnAccess.SipTrunk != trunk.Name)
+        {
+            return null;
+        }
+
+        var name = named.Trim();
+        var visiting = await db.EmccSessions.AsNoTracking()
+            .AnyAsync(e => e.Side == EmccSide.Visiting && e.DeviceName == name, cancellationToken).ConfigureAwait(false);
+        return visiting
+            ? await db.Config<Phone>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == name, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     private static async Task<CallPlan> ToLineAsync(
@@ -171,8 +216,10 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
                 continue;
             }
 
-            var region = emccDevices.Contains(binding.DeviceName) ? emccRegion : view.RegionOfPool(pools.GetValueOrDefault(binding.DeviceName));
-            targets.Add(new ForwardTarget(contact, new SipDestination(from.Transport, from.EndPoint), binding.DeviceName, MediaLimits.Between(callerRegion, region)));
+            var emcc = emccDevices.Contains(binding.DeviceName);
+            var region = emcc ? emccRegion : view.RegionOfPool(pools.GetValueOrDefault(binding.DeviceName));
+            targets.Add(new ForwardTarget(
+                contact, new SipDestination(from.Transport, from.EndPoint), binding.DeviceName, MediaLimits.Between(callerRegion, region), EmccPhone: emcc ? binding.DeviceName : null));
         }
 
         return targets.Count == 0
@@ -202,7 +249,8 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
             }
 
             var media = MediaLimits.Between(callerRegion, view.RegionOfPool(trunk.DevicePool));
-            sets.Add(new TargetSet(trunk.Name, [new ForwardTarget(uri, new SipDestination(kind, endPoint), trunk.Name, media)], AdvanceOnFailure: true));
+            var pstnAccessFor = caller.IsEmcc && attempt.Trunk == caller.LocalRouteTrunk ? caller.Name : null;
+            sets.Add(new TargetSet(trunk.Name, [new ForwardTarget(uri, new SipDestination(kind, endPoint), trunk.Name, media, PstnAccessFor: pstnAccessFor)], AdvanceOnFailure: true));
         }
 
         var name = route.Pattern + " in " + PartitionName(route.Partition);
