@@ -71,6 +71,7 @@ public sealed class EmccPstnAccessTests
 
         await ConnectsAsync(phone, "5550100");
         await RefusedAsync(phone, "911", pair);
+        Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("EMCC-Trunk-A for SEP0B0000000001 dialled 5550100", StringComparison.Ordinal));
 
         SippCalls.AssertPassed(await gateway, "ClusterB's gateway expecting 911 (trunk CSS), then 5550100 (the phone's CSS)");
     }

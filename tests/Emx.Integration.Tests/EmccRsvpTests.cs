@@ -1,8 +1,12 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Emx.Cluster.CallControl;
 using Emx.Cluster.CallControl.Rsvp;
 using Emx.Domain.Configuration;
 using Emx.Phones;
+using Emx.Sip.Messages;
+using Emx.Sip.Transactions;
+using Emx.Sip.Transport;
 using static Emx.Integration.Tests.EmAppLab;
 
 namespace Emx.Integration.Tests;
@@ -90,6 +94,37 @@ public sealed class EmccRsvpTests
         Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("RSVP SIP trunk EMCC-Trunk-A: nothing heard for 2 s", StringComparison.Ordinal));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task RsvpAgent_StrangersAndMalformedRequests_AreRefusedAndReserveNothing()
+    {
+        await using var lab = await EmAppLab.StartAsync(address: EmccPair.HomeAddress);
+        await using var peer = RsvpPeer.Start("127.0.2.1");
+        await using var stranger = RsvpPeer.Start("127.0.3.1");
+        await lab.ApplyAsync(new ProvisioningDocument { SipTrunks = [TrunkRoutingTests.EmccTrunk(HomeTrunk, "127.0.2.1", peer.Port)] });
+        var node = lab.Node.SipEndPoint!;
+
+        var ack = await peer.SendAsync(node, "keepalive");
+        Assert.Equal((200, "ack"), (ack.StatusCode, ack.Headers.GetFirst("X-Emx-RSVP")));
+
+        // Not the far end of the RSVP Agent trunk: refused, and nothing said about the agent.
+        var foreign = await stranger.SendAsync(node, "reserve;id=1;device=SEP0B0000000001;kbps=24");
+        Assert.Equal((403, null), (foreign.StatusCode, foreign.Headers.GetFirst("X-Emx-RSVP")));
+
+        Assert.Equal(400, (await peer.SendAsync(node, "reserve;id=1;device=SEP0B0000000001;kbps=lots")).StatusCode);
+        Assert.Equal(400, (await peer.SendAsync(node, "reserve;id=1;device=SEP0B0000000001;kbps=24", "keepalive")).StatusCode);
+        Assert.Equal(400, (await peer.SendAsync(node, "granted;id=1")).StatusCode);
+        Assert.Equal(400, (await peer.SendAsync(node, "reserve;id=" + new string('9', 300))).StatusCode);
+
+        // A phone that is not logged in here by EMCC (ClusterA's own lobby phone, or no phone at all) gets nothing.
+        Assert.Equal(404, (await peer.SendAsync(node, "reserve;id=2;device=SEP0A0000000001;kbps=24")).StatusCode);
+        Assert.Equal(404, (await peer.SendAsync(node, "reserve;id=3;device=SEPFFFFFFFFFFFF;kbps=24")).StatusCode);
+        var released = await peer.SendAsync(node, "release;id=never-reserved");
+        Assert.Equal((200, "released;id=never-reserved"), (released.StatusCode, released.Headers.GetFirst("X-Emx-RSVP")));
+
+        var counters = lab.Service<CallCounters>().Snapshot();
+        Assert.Equal((0, 0), (counters.RsvpAgentReservationsActive, counters.RsvpAgentReservationsRefused));
+    }
+
     private static CallCounterSnapshot Home(EmccPair pair) => pair.Home.Service<CallCounters>().Snapshot();
 
     private static CallCounterSnapshot Visiting(EmccPair pair) => pair.Visiting.Service<CallCounters>().Snapshot();
@@ -134,5 +169,51 @@ public sealed class EmccRsvpTests
         Assert.True(await ringing.AnswerAsync(Ct));
         Assert.True(await call.Connected.WaitAsync(WaitLimit, Ct), call.Info.ToString());
         return call;
+    }
+
+    /// <summary>A bare SIP element on its own loopback address sending RSVP agent OPTIONS by hand; answers anything sent to it 405.</summary>
+    private sealed class RsvpPeer : ISipTransactionUser, IAsyncDisposable
+    {
+        private SipTransactionLayer _layer = null!;
+
+        public int Port => _layer.Transports[0].LocalEndPoint.Port;
+
+        public static RsvpPeer Start(string address)
+        {
+            var peer = new RsvpPeer();
+            peer._layer = new SipTransactionLayer([new SipUdpTransport(new IPEndPoint(IPAddress.Parse(address), 0))], peer);
+            peer._layer.Start();
+            return peer;
+        }
+
+        public async Task<SipResponse> SendAsync(IPEndPoint node, params string[] markers)
+        {
+            var transport = _layer.Transports[0];
+            var request = new SipRequest(SipMethods.Options, SipUri.CreateSip(null, node.Address.ToString(), node.Port));
+            request.Headers.Add(SipHeaderNames.From, "<" + SipUri.CreateSip(null, transport.AdvertisedHost, transport.AdvertisedPort) + ">;tag=" + SipResponseFactory.CreateTag());
+            request.Headers.Add(SipHeaderNames.To, "<" + request.RequestUri + ">");
+            request.Headers.Add(SipHeaderNames.CallId, SipResponseFactory.CreateTag());
+            request.Headers.Add(SipHeaderNames.CSeq, "1 OPTIONS");
+            request.Headers.Add(SipHeaderNames.MaxForwards, "70");
+            foreach (var marker in markers)
+            {
+                request.Headers.Add("X-Emx-RSVP", marker);
+            }
+
+            request.Headers.Add(SipHeaderNames.ContentLength, "0");
+            return await _layer.SendRequest(request, new SipDestination(Sip.Transport.SipTransportKind.Udp, node)).FinalResponse.WaitAsync(WaitLimit, Ct);
+        }
+
+        public void OnRequest(SipServerTransaction transaction) => transaction.SendResponse(transaction.CreateResponse(405));
+
+        public void OnAck(SipReceivedMessage ack)
+        {
+        }
+
+        public void OnStrayResponse(SipReceivedMessage response)
+        {
+        }
+
+        public ValueTask DisposeAsync() => _layer.DisposeAsync();
     }
 }

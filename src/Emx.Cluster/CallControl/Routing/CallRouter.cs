@@ -121,12 +121,12 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
 
         if (view.TrunkFrom(remote) is { } trunk)
         {
-            if (await PstnAccessPhoneAsync(db, trunk, request, cancellationToken).ConfigureAwait(false) is { } phone)
+            if (await PstnAccessPhoneAsync(db, view, remote, request, cancellationToken).ConfigureAwait(false) is { } phone)
             {
                 // "Use phone's original device CSS": the CSS the phone has when not logged in to EMCC (seed Table 2).
                 return new CallerContext
                 {
-                    Name = trunk.Name,
+                    Name = trunk.Name + " for " + phone.Name,
                     IsTrunk = true,
                     CallingSearchSpaces = phone.Css is { } phoneCss ? [phoneCss] : [],
                     DevicePool = phone.DevicePool,
@@ -151,7 +151,7 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
     /// cluster's <see cref="ForwardTarget.EmccDeviceHeader"/>, when the call came from the far end of this cluster's
     /// active PSTN Access trunk and that phone of ours is logged in by EMCC now; otherwise null (the trunk's CSS).
     /// </summary>
-    private async Task<Phone?> PstnAccessPhoneAsync(EmxDbContext db, SipTrunk trunk, SipRequest request, CancellationToken cancellationToken)
+    private async Task<Phone?> PstnAccessPhoneAsync(EmxDbContext db, DialPlanView view, IPEndPoint remote, SipRequest request, CancellationToken cancellationToken)
     {
         if (request.Headers.GetFirst(ForwardTarget.EmccDeviceHeader) is not { } named || !DeviceNames.IsPhoneName(named.Trim()))
         {
@@ -165,8 +165,10 @@ public sealed class CallRouter(IEmxDbContextFactory contexts, DialPlanCache dial
         }
 
         var access = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
-        if (!access.PstnAccess.Active || access.PstnAccess.SipTrunk != trunk.Name)
+        if (!access.PstnAccess.Active || access.PstnAccess.SipTrunk is not { } pstnAccess
+            || !view.TrunkEndPoints.TryGetValue(pstnAccess, out var farEnd) || !farEnd.Address.Equals(remote.Address))
         {
+            // Only the far end of this cluster's own PSTN Access trunk may say which phone a call is for.
             return null;
         }
 

@@ -229,7 +229,9 @@ public sealed partial class EmccRsvpAgent(
 
         var view = await dialPlan.GetAsync(cancellationToken).ConfigureAwait(false);
         var remote = new IPEndPoint(DialPlanView.Normalize(source.RemoteEndPoint.Address), source.RemoteEndPoint.Port);
-        if (view.TrunkFrom(remote)?.Name != trunk)
+        // The far end of this cluster's own RSVP Agent trunk (by address, as trunk calls are recognised), even when
+        // another trunk (PSTN Access) points at the same peer.
+        if (!view.TrunkEndPoints.TryGetValue(trunk, out var farEnd) || !farEnd.Address.Equals(remote.Address))
         {
             LogForeign(_logger, remote);
             return new RsvpAnswer(403, "Not The RSVP Agent Trunk");
@@ -443,6 +445,12 @@ public sealed partial class EmccRsvpAgent(
         var access = await settings.GetAsync<InterclusterServiceProfile>(cancellationToken).ConfigureAwait(false);
         var interval = TimeSpan.FromSeconds(Math.Clamp(feature.RsvpSipTrunkKeepAliveTimer, 1, 600));
         var now = time.GetUtcNow();
+        if (_nextKeepalive > now + interval)
+        {
+            // The timer was shortened: do not wait out the old interval (the peer would count it as silence).
+            _nextKeepalive = now;
+        }
+
         if (access.RsvpAgent.Active && access.RsvpAgent.SipTrunk is { } trunk && now >= _nextKeepalive && Interlocked.CompareExchange(ref _keepaliveOut, 1, 0) == 0)
         {
             _nextKeepalive = now + interval;
