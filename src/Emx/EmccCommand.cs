@@ -121,7 +121,11 @@ internal static class EmccCommand
             }
 
             var state = JsonSerializer.Deserialize<RemoteClusterStatusView>(sent.Body, ConfigSerializer.Json)!;
-            await stdout.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(JsonDocument.Parse(sent.Body), Indented) : Describe(state));
+            using (var document = JsonDocument.Parse(sent.Body))
+            {
+                await stdout.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(document.RootElement, Indented) : Describe(state));
+            }
+
             if (state.LastError is { } error)
             {
                 await stderr.WriteLineAsync($"{what}: {state.ClusterId} did not answer as expected: {error}");
