@@ -179,6 +179,12 @@ internal sealed partial class EmAppFlow(
             {
                 // Not a user of this cluster: an EMCC login, the home cluster found by asking the remote clusters.
                 trace.Step(attempt.Context, "user", $"{EmAppRequest.Clip(typed)} is not a user of this cluster: EMCC Request");
+                if (!await DeviceSupportsEmccAsync(db, device, ct))
+                {
+                    trace.Step(attempt.Context, "device", $"{device}: IPv6-only (common device configuration); EMCC does not support it");
+                    return AppError(EmAppErrorCode.DeviceDoesNotSupportEmcc, EmOperation.Login);
+                }
+
                 var outcome = await emcc.VisitingLoginAsync(device, typed, pin, ct);
                 if (outcome.ErrorCode is { } code)
                 {
@@ -428,6 +434,14 @@ internal sealed partial class EmAppFlow(
         }
 
         return null;
+    }
+
+    /// <summary>213 unless the phone may log in by EMCC (<see cref="Domain.Emcc.EmccRules.DeviceSupportsEmcc"/>).</summary>
+    private static async Task<bool> DeviceSupportsEmccAsync(EmxDbContext db, string device, CancellationToken ct)
+    {
+        var name = await db.Config<Phone>().AsNoTracking().Where(p => p.Name == device).Select(p => p.CommonDeviceConfiguration).FirstOrDefaultAsync(ct);
+        var common = name is null ? null : await db.Config<CommonDeviceConfiguration>().AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, ct);
+        return Domain.Emcc.EmccRules.DeviceSupportsEmcc(common);
     }
 
     /// <summary>The user a login form names, by user id, primary extension or self-service id; several matches are ambiguous (216).</summary>
