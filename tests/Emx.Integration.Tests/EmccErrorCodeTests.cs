@@ -1,5 +1,6 @@
 using System.Net;
 using Emx.Cluster.Emcc;
+using Emx.Cluster.ExtensionMobility;
 using Emx.Cluster.Provisioning;
 using Emx.Cluster.Security;
 using Emx.Domain.Configuration;
@@ -13,13 +14,13 @@ using static Emx.Integration.Tests.EmccPair;
 namespace Emx.Integration.Tests;
 
 /// <summary>
-/// The EMCC codes of seed Tables 8 and 9 that the older EMCC tests do not reach (202, 204, 205, 207, 213; 35, 36, 38,
-/// 40, 41, 42 in a login, 45), each created for real between lab clusters A (home) and B (visiting) and read off the
-/// visiting phone's screen. One pair serves the class; a test that changes configuration puts it back.
-/// Codes 44 and 210 do not arise in emx (docs/operations.md, "EMCC error codes"): every inter-cluster request's sender
-/// is bound to the Cluster ID of the certificate it presents, which a cluster never imports for its own Cluster ID, so
-/// a peer's cluster id is either right or 42 (never the "not valid" 44); EMApp runs inside a node that opened and
-/// migrated its database before listening, so it is never uninitialised (210); a database failure while serving is 6.
+/// The EMCC codes of seed Tables 8 and 9 that the older EMCC tests do not reach (202, 204, 205, 207, 210, 213; 35, 36,
+/// 38, 40, 41, 42 in a login, 45), each created for real between lab clusters A (home) and B (visiting) and read off
+/// the visiting phone's screen. One pair serves the class; a test that changes configuration puts it back.
+/// Code 44 ("Configuration Issue", the cluster ID is not valid) does not arise in emx (docs/operations.md, "EMCC error
+/// codes"): Cluster IDs are validated when configured, a Remote Cluster entry cannot carry the cluster's own ID, and
+/// every inter-cluster request's sender is bound to the Cluster ID of the certificate it presents, which a cluster
+/// never imports for its own ID; so a peer's cluster id is either right or 42.
 /// </summary>
 public sealed class EmccErrorCodeTests(EmccErrorCodeTests.Clusters clusters) : IClassFixture<EmccErrorCodeTests.Clusters>
 {
@@ -330,6 +331,45 @@ public sealed class EmccErrorCodeTests(EmccErrorCodeTests.Clusters clusters) : I
         var silent = await pair.UpdateHomeNowAsync();
         Assert.False(silent.EmccRemoteActivated);
         Assert.True(RemoteClusterUpdater.IsNoReply(silent.LastError), silent.LastError);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task VisitingDatabaseUnreachable_EmAppCannotStart_210_UntilItIsBack()
+    {
+        // Only the visiting cluster matters: EMApp fails before anything is asked of another cluster.
+        await using var visiting = await EmAppLab.StartAsync(address: VisitingAddress, labFile: "cluster-b.yaml");
+        var directory = visiting.DataDirectory.FullName;
+        var away = directory + "-away";
+        Assert.IsType<CiscoIpPhoneInput>((await visiting.EmAppAsync($"device={VisitingPhone}&EMCC=true")).Screen);
+        try
+        {
+            // The database file goes away: no connection can be opened (the pooled ones are closed, the cached
+            // parameters forgotten, as after their few seconds' lifetime).
+            Directory.Move(directory, away);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            visiting.Service<SettingsCache>().Invalidate();
+
+            var login = await visiting.EmAppAsync($"device={VisitingPhone}&EMCC=true");
+            var logout = await visiting.EmAppAsync($"device={VisitingPhone}&EMCC=true&doLogout=true");
+
+            Assert.Equal("Login is unavailable(210)", Display(210));
+            Assert.Equal(Display(210), login.ScreenAs<CiscoIpPhoneText>().Text);
+            Assert.Equal("Logout is unavailable(210)", logout.ScreenAs<CiscoIpPhoneText>().Text);
+            Assert.Contains(visiting.Logs.Lines, l => l.Contains("could not read its service parameters from the database (210", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(away))
+            {
+                Directory.Move(away, directory);
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        // The database is back: the login form again.
+        visiting.Service<SettingsCache>().Invalidate();
+        Assert.IsType<CiscoIpPhoneInput>((await visiting.EmAppAsync($"device={VisitingPhone}&EMCC=true")).Screen);
     }
 
     /// <summary>How many EMCC requests the visiting cluster has started so far.</summary>

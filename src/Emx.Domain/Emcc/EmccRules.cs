@@ -69,7 +69,7 @@ public static class EmccRules
     /// support EMCC"; the model's own capability is the EMService's check, 32.
     /// </summary>
     public static bool DeviceSupportsEmcc(CommonDeviceConfiguration? commonDeviceConfiguration) =>
-        !string.Equals(commonDeviceConfiguration?.IpAddressingMode, "ipv6Only", StringComparison.OrdinalIgnoreCase);
+        !string.Equals(commonDeviceConfiguration?.IpAddressingMode?.Trim(), "ipv6Only", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The major version of a version string (<c>15.0</c> -> 15, <c>8.6(2)</c> -> 8); null when it has none.</summary>
     public static int? MajorVersion(string? version)

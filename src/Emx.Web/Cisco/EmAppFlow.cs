@@ -96,7 +96,19 @@ internal sealed partial class EmAppFlow(
         }
 
         attempt.Urls = new EmAppUrls(request.Origin, device, request.Emcc, request.LoginTypeGiven ? loginType : null);
-        var parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(ct);
+        ExtensionMobilityServiceParameters parameters;
+        try
+        {
+            parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(ct);
+        }
+        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException)
+        {
+            // EMApp starts every request from its service parameters; without the database it cannot start at all:
+            // 210 "Init Fail-Contact Admin" (a database failure later in the request is 6, Database Error).
+            LogInitFailed(logger, ex);
+            trace.Step(attempt.Context, "emapp", "could not read the Extension Mobility service parameters (210)");
+            return AppError(EmAppErrorCode.InitFailContactAdmin, request.Operation);
+        }
         if (request.DoLogout)
         {
             return await ThrottledAsync(attempt, () => LogoutAsync(attempt, device, ct), ct);
@@ -515,6 +527,9 @@ internal sealed partial class EmAppFlow(
         var display = EmErrorCatalog.Get(code).PhoneDisplay(operation);
         return new Screen(EmAppScreens.Error(display), string.Create(CultureInfo.InvariantCulture, $"{(int)code}: {display}"));
     }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "EMApp could not read its service parameters from the database (210 Init Fail-Contact Admin)")]
+    private static partial void LogInitFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "User {UserId} changed their PIN at Extension Mobility login")]
     private static partial void LogPinChanged(ILogger logger, string userId);
