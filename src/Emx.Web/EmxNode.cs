@@ -154,7 +154,7 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
         services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
         services.AddSingleton<Cluster.CallControl.Registrar>();
-        services.AddSingleton(sp => new Cluster.Emcc.EmccHttp(sp.GetRequiredService<Cluster.Security.InterClusterHttpClientFactory>().Create(TimeSpan.FromSeconds(10))));
+        services.AddSingleton(sp => new Cluster.Emcc.EmccHttp(sp.GetRequiredService<Cluster.Security.InterClusterHttpClientFactory>().Create(Timeout.InfiniteTimeSpan), TimeSpan.FromSeconds(15)));
         services.AddSingleton<Cluster.Emcc.EmccPeerClient>();
         services.AddSingleton<Cluster.Emcc.EmccService>();
         services.AddSingleton<Cluster.Emcc.RemoteClusterUpdater>();

@@ -70,7 +70,208 @@ internal static class EmccCommand
             return await CheckAsync(options, stdout, stderr, ct);
         });
 
-        return new Command("emcc", "Extension Mobility Cross Cluster tools.") { check };
+        return new Command("emcc", "Extension Mobility Cross Cluster tools.")
+        {
+            check, UpdateRemoteClusterCommand(stdout, stderr), RemoteClustersCommand(stdout, stderr), ValidateProfileCommand(stdout, stderr),
+        };
+    }
+
+    /// <summary>--url, --user and --password of one subcommand (options belong to one command each).</summary>
+    private static (Option<Uri> Url, Option<string> User, Option<string?> Password) AdminOptions() => (
+        EmxCli.AdminUrlOption(),
+        new Option<string>("--user") { Description = "Administrator user id.", DefaultValueFactory = _ => "admin" },
+        new Option<string?>("--password") { Description = "Administrator password (prefer the EMX_ADMIN_PASSWORD environment variable: arguments are visible to other local users)." });
+
+    private static async Task<Credentials?> CredentialsAsync(System.CommandLine.ParseResult parse, Option<string> user, Option<string?> password, string what, TextWriter stderr)
+    {
+        var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("EMX_ADMIN_PASSWORD");
+        if (string.IsNullOrEmpty(secret))
+        {
+            await stderr.WriteLineAsync($"{what}: no password: set EMX_ADMIN_PASSWORD or pass --password");
+            return null;
+        }
+
+        return new Credentials(parse.GetValue(user)!, secret);
+    }
+
+    // Seed 003 step 12: "Check Mark Enabled All Services and click on Update Remote Cluster Now."
+    private static Command UpdateRemoteClusterCommand(TextWriter stdout, TextWriter stderr)
+    {
+        const string what = "emx emcc update-remote-cluster";
+        var (url, user, password) = AdminOptions();
+        var clusterId = new Argument<string>("clusterId") { Description = "The Cluster ID of the remote cluster (as configured in Cluster View)." };
+        var json = new Option<bool>("--json") { Description = "Print the remote cluster's status as JSON." };
+        var command = new Command("update-remote-cluster", "Update Remote Cluster Now: ask one remote cluster at once for its Cluster ID, version and active EMCC services, record Remote Activated, and print its status. Exit code 0 only when it answered and has EMCC active.")
+        {
+            clusterId, url, user, password, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (await CredentialsAsync(parse, user, password, what, stderr) is not { } credentials)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var id = parse.GetValue(clusterId)!;
+            var sent = await SendAsync(parse.GetValue(url)!, HttpMethod.Post, $"api/v1/remoteClusters/{Uri.EscapeDataString(id)}/update", null, credentials, TimeSpan.FromSeconds(60), ct);
+            if (sent.Body is null)
+            {
+                await stderr.WriteLineAsync($"{what}: {sent.Problem}");
+                return sent.Unreachable ? ExitCodes.Unreachable : ExitCodes.Rejected;
+            }
+
+            var state = JsonSerializer.Deserialize<RemoteClusterStatusView>(sent.Body, ConfigSerializer.Json)!;
+            using (var document = JsonDocument.Parse(sent.Body))
+            {
+                await stdout.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(document.RootElement, Indented) : Describe(state));
+            }
+
+            if (state.LastError is { } error)
+            {
+                await stderr.WriteLineAsync($"{what}: {state.ClusterId} did not answer as expected: {error}");
+                return ExitCodes.Failure;
+            }
+
+            if (state.EmccRemoteActivated != true)
+            {
+                await stderr.WriteLineAsync($"{what}: {state.ClusterId} answered but does not have EMCC active");
+                return ExitCodes.Failure;
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RemoteClustersCommand(TextWriter stdout, TextWriter stderr)
+    {
+        const string what = "emx emcc remote-clusters";
+        var (url, user, password) = AdminOptions();
+        var command = new Command("remote-clusters", "List the remote clusters with what the last remote cluster update learnt (version, Remote Activated, last update, last error).")
+        {
+            url, user, password,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (await CredentialsAsync(parse, user, password, what, stderr) is not { } credentials)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var fetched = await GetAsync(parse.GetValue(url)!, "api/v1/remoteClusters/status", credentials, TimeSpan.FromSeconds(60), ct);
+            if (fetched.Body is null)
+            {
+                await stderr.WriteLineAsync($"{what}: {fetched.Problem}");
+                return fetched.Unreachable ? ExitCodes.Unreachable : ExitCodes.Failure;
+            }
+
+            var states = JsonSerializer.Deserialize<List<RemoteClusterStatusView>>(fetched.Body, ConfigSerializer.Json)!;
+            foreach (var state in states)
+            {
+                await stdout.WriteLineAsync(Describe(state));
+            }
+
+            if (states.Count == 0)
+            {
+                await stdout.WriteLineAsync("no remote cluster is configured");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    // Seed task flow, "Configure an Intercluster Service Profile": "Click Validate ... If no failure messages appear in
+    // the popup window, click Save."
+    private static Command ValidateProfileCommand(TextWriter stdout, TextWriter stderr)
+    {
+        const string what = "emx emcc validate-profile";
+        var (url, user, password) = AdminOptions();
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Provisioning file (YAML or JSON) whose interclusterServiceProfile section is validated before it is applied; absent: the stored profile." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("validate-profile", "The Intercluster Service Profile validation report (EMCC, PSTN Access, RSVP Agent checks) for the profile in a provisioning file, or the stored one; writes nothing. Exit code 0 when no check fails, 5 when one does.")
+        {
+            url, user, password, file, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string? body = null;
+            if (parse.GetValue(file) is { } path)
+            {
+                if (!path.Exists)
+                {
+                    await stderr.WriteLineAsync($"{what}: {path.FullName} does not exist");
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                var errors = new List<Domain.Validation.ConfigError>();
+                var document = ConfigSerializer.ReadYaml<ProvisioningDocument>(await File.ReadAllTextAsync(path.FullName, ct), path.Name, errors);
+                if (document is null)
+                {
+                    EmxCli.PrintErrors(stderr, $"{what}: {path.Name} is not a valid provisioning file", errors);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                if (document.InterclusterServiceProfile is not { } profile)
+                {
+                    await stderr.WriteLineAsync($"{what}: {path.Name} has no interclusterServiceProfile section");
+                    return ExitCodes.InvalidConfiguration;
+                }
+
+                body = JsonSerializer.Serialize(profile, ConfigSerializer.Json);
+            }
+
+            if (await CredentialsAsync(parse, user, password, what, stderr) is not { } credentials)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var sent = await SendAsync(parse.GetValue(url)!, HttpMethod.Post, "api/v1/settings/interclusterServiceProfile/validate", body ?? "", credentials, TimeSpan.FromSeconds(60), ct);
+            if (sent.Body is null)
+            {
+                await stderr.WriteLineAsync($"{what}: {sent.Problem}");
+                return sent.Unreachable ? ExitCodes.Unreachable : ExitCodes.Rejected;
+            }
+
+            var report = JsonSerializer.Deserialize<InterclusterServiceProfileReport>(sent.Body, ConfigSerializer.Json)!;
+            if (parse.GetValue(json))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Indented));
+            }
+            else
+            {
+                var text = new StringBuilder();
+                text.AppendLine(CultureInfo.InvariantCulture, $"{"SERVICE",-12}{"STATUS",-11}CHECK: DETAIL");
+                foreach (var line in report.Checks)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"{line.Service,-12}{line.Status,-11}{line.Check}: {line.Detail}");
+                }
+
+                text.AppendLine(report.CanSave ? "no failure: the profile can be saved" : "failures: fix them before saving the profile");
+                await stdout.WriteAsync(text.ToString());
+            }
+
+            return report.CanSave ? ExitCodes.Ok : ExitCodes.ChecklistIncomplete;
+        });
+        return command;
+    }
+
+    /// <summary>The remote cluster status the admin API answers (RemoteClusterState).</summary>
+    private sealed record RemoteClusterStatusView(
+        string ClusterId, string FullyQualifiedName, int HttpsPort, bool Emcc, bool PstnAccess, bool RsvpAgent, string? RemoteVersion,
+        bool? EmccRemoteActivated, bool? PstnAccessRemoteActivated, bool? RsvpAgentRemoteActivated, DateTimeOffset? LastUpdate, string? LastError);
+
+    private static string Describe(RemoteClusterStatusView s)
+    {
+        static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "unknown" };
+        var where = string.Create(CultureInfo.InvariantCulture, $"{s.ClusterId} ({s.FullyQualifiedName}:{s.HttpsPort})");
+        if (s.LastUpdate is not { } updated)
+        {
+            return $"{where}: never updated";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{where}: version {s.RemoteVersion ?? "?"}, Remote Activated EMCC {YesNo(s.EmccRemoteActivated)}, PSTN Access {YesNo(s.PstnAccessRemoteActivated)}, RSVP Agent {YesNo(s.RsvpAgentRemoteActivated)}; updated {updated:u}{(s.LastError is { } e ? "; error " + e : "")}");
     }
 
     private sealed record Credentials(string User, string Password);
@@ -125,25 +326,47 @@ internal static class EmccCommand
         return !comparedAll ? ExitCodes.Unreachable : report.Complete ? ExitCodes.Ok : ExitCodes.ChecklistIncomplete;
     }
 
-    private static async Task<Fetched> GetAsync(Uri baseUrl, string path, Credentials credentials, TimeSpan timeout, CancellationToken ct)
+    private static Task<Fetched> GetAsync(Uri baseUrl, string path, Credentials credentials, TimeSpan timeout, CancellationToken ct) =>
+        SendAsync(baseUrl, HttpMethod.Get, path, null, credentials, timeout, ct);
+
+    private static async Task<Fetched> SendAsync(Uri baseUrl, HttpMethod method, string path, string? json, Credentials credentials, TimeSpan timeout, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = timeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.User}:{credentials.Password}")));
         try
         {
-            using var response = await http.GetAsync(new Uri(path, UriKind.Relative), ct);
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            using var response = await http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.StatusCode switch
             {
                 HttpStatusCode.OK => new Fetched(body, null, false),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     new Fetched(null, $"{baseUrl} refused the credentials of '{credentials.User}' ({(int)response.StatusCode})", true),
-                _ => new Fetched(null, $"{baseUrl} answered {(int)response.StatusCode} to GET /{path}: {body}", false),
+                _ => new Fetched(null, $"{baseUrl} answered {(int)response.StatusCode} to {method} /{path}: {ProblemDetail(body)}", false),
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return new Fetched(null, $"cannot reach {baseUrl}: {ex.Message}", true);
+        }
+    }
+
+    private static string ProblemDetail(string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            return body;
         }
     }
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Emx.Cluster.Configuration;
 using Emx.Data;
+using Emx.Domain.Configuration;
 using Emx.Domain.Validation;
 using Emx.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ public static class EmxCli
         root.Subcommands.Add(LabCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(ApplyCommand(stdout, stderr));
         root.Subcommands.Add(CertsCommand(stdout, stderr));
+        root.Subcommands.Add(JobsCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCommand(stdout, stderr, logLevel));
         root.Subcommands.Add(PhoneCommand(stdin, stdout, stderr));
         root.Subcommands.Add(EmccCommand.Create(stdout, stderr));
@@ -78,12 +80,31 @@ public static class EmxCli
     {
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Where the lab's SQLite files live.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("data", "lab")) };
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port of each cluster's node (each on its own loopback address).", DefaultValueFactory = _ => 8080 };
+        var httpsPort = new Option<int?>("--https-port") { Description = "HTTPS port of each cluster's node (inter-cluster EMCC; default: the lab files' 8443)." };
+        var configPort = new Option<int?>("--config-port") { Description = "Phone configuration file port of each cluster's node (default: the lab files' 6970)." };
+        var sipPort = new Option<int?>("--sip-port") { Description = "SIP port (UDP and TCP) of each cluster's node (default: the lab files' 5060)." };
+        var bare = new Option<bool>("--bare")
+        {
+            Description = "Start the two clusters with only their cluster, node and administrator: no users, phones, dial plan or EMCC configuration (a fresh lab to configure EMCC step by step, docs/operations.md and examples/emcc-flow/). Data already in --data-dir is kept.",
+        };
+        var services = new Option<NodeService[]>("--services")
+        {
+            Description = "Services activated on each lab node (Service Activation: callManager, tftp, extensionMobility, bulkProvisioning, ils; default: the lab files' node.services). Services are node configuration: they take effect when the lab starts.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("lab", "Start a lab of two clusters (ClusterA on 127.0.1.1, ClusterB on 127.0.2.1) with sample users, device profiles and phones. Ctrl-C stops it; data is kept for the next run.")
         {
-            dataDir, httpPort,
+            dataDir, httpPort, httpsPort, configPort, sipPort, bare, services,
         };
         command.SetAction(async (parse, ct) =>
         {
+            var ports = new[] { parse.GetValue(httpPort), parse.GetValue(httpsPort) ?? 1, parse.GetValue(configPort) ?? 1, parse.GetValue(sipPort) ?? 1 };
+            if (ports.Any(p => p is < 1 or > 65535))
+            {
+                await stderr.WriteLineAsync("emx lab: ports must be 1-65535");
+                return ExitCodes.InvalidConfiguration;
+            }
+
             var configs = new List<EmxConfigFile>();
             foreach (var name in Lab.Clusters)
             {
@@ -91,6 +112,19 @@ public static class EmxCli
                 if (config is null)
                 {
                     return ExitCodes.InvalidConfiguration;
+                }
+
+                config.Node.Ports.Https = parse.GetValue(httpsPort) ?? config.Node.Ports.Https;
+                config.Node.Ports.Config = parse.GetValue(configPort) ?? config.Node.Ports.Config;
+                config.Node.Ports.Sip = parse.GetValue(sipPort) ?? config.Node.Ports.Sip;
+                if (parse.GetValue(services) is { Length: > 0 } activated)
+                {
+                    config.Node.Services = [.. activated.Distinct()];
+                }
+
+                if (parse.GetValue(bare))
+                {
+                    config.Provision = null;
                 }
 
                 configs.Add(config);
@@ -214,7 +248,7 @@ public static class EmxCli
     }
 
     /// <summary>One admin API call: the JSON answer to stdout (exit 0), a problem's detail to stderr.</summary>
-    private static async Task<int> AdminCallAsync(string what, Uri url, string user, string password, HttpMethod method, string path, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> AdminCallAsync(string what, Uri url, string user, string password, HttpMethod method, string path, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(11) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));

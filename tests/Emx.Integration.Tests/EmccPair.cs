@@ -25,15 +25,17 @@ internal sealed class EmccPair : IAsyncDisposable
     public const string AdminPassword = "emx-lab-admin";
 
     private readonly Action<ProvisioningDocument>? _home;
+    private readonly Action<IServiceCollection>? _visitingServices;
     private readonly string _homeIdAtVisiting;
     private readonly int _homeHttps;
     private EmAppLab? _homeLab;
     private EmAppLab? _visitingLab;
     private DirectoryInfo? _stoppedHome;
 
-    private EmccPair(Action<ProvisioningDocument>? home, string homeIdAtVisiting, int homeHttps)
+    private EmccPair(Action<ProvisioningDocument>? home, Action<IServiceCollection>? visitingServices, string homeIdAtVisiting, int homeHttps)
     {
         _home = home;
+        _visitingServices = visitingServices;
         _homeIdAtVisiting = homeIdAtVisiting;
         _homeHttps = homeHttps;
     }
@@ -49,11 +51,13 @@ internal sealed class EmccPair : IAsyncDisposable
 
     /// <summary>
     /// Starts both clusters. <paramref name="homeIdAtVisiting"/> is the Cluster Id of the visiting cluster's Remote
-    /// Cluster entry for the home cluster (the lab's own ClusterA entry is replaced by it).
+    /// Cluster entry for the home cluster (the lab's own ClusterA entry is replaced by it); <paramref name="visitingServices"/>
+    /// changes the visiting node's services after its own (e.g. a shorter EMCC answer timeout).
     /// </summary>
-    public static async Task<EmccPair> StartAsync(Action<ProvisioningDocument>? home = null, Action<ProvisioningDocument>? visiting = null, string homeIdAtVisiting = "ClusterA")
+    public static async Task<EmccPair> StartAsync(
+        Action<ProvisioningDocument>? home = null, Action<ProvisioningDocument>? visiting = null, string homeIdAtVisiting = "ClusterA", Action<IServiceCollection>? visitingServices = null)
     {
-        var pair = new EmccPair(home, homeIdAtVisiting, FreeTcpPort(HomeAddress));
+        var pair = new EmccPair(home, visitingServices, homeIdAtVisiting, FreeTcpPort(HomeAddress));
         try
         {
             pair._homeLab = await EmAppLab.StartAsync(home, HomeAddress, pair.HomeServices, https: pair._homeHttps);
@@ -64,11 +68,7 @@ internal sealed class EmccPair : IAsyncDisposable
             }, VisitingAddress, pair.VisitingServices, https: FreeTcpPort(VisitingAddress), labFile: "cluster-b.yaml");
             await ExchangeCertificatesAsync(pair.Home, pair.Visiting);
             await pair.PointHomeAtVisitingAsync();
-            await pair.Visiting.ApplyAsync(new ProvisioningDocument
-            {
-                RemoteClusters = [new RemoteCluster { ClusterId = homeIdAtVisiting, FullyQualifiedName = HomeAddress, HttpsPort = pair._homeHttps, Emcc = true, PstnAccess = true, RsvpAgent = true }],
-                SipTrunks = [TrunkRoutingTests.EmccTrunk("EMCC-Trunk-A", HomeAddress, pair.Home.Node.SipEndPoint!.Port)],
-            });
+            await pair.PointVisitingAtHomeAsync();
             await pair.Visiting.UseThisNodesEmServiceAsync();
             return pair;
         }
@@ -97,8 +97,18 @@ internal sealed class EmccPair : IAsyncDisposable
         await PointHomeAtVisitingAsync();
     }
 
-    /// <summary>The home's lab file names CUCM's fixed ports; point it at the visiting cluster's real ones.</summary>
-    private async Task PointHomeAtVisitingAsync()
+    /// <summary>
+    /// The visiting cluster's Remote Cluster entry and EMCC trunk for the home cluster, at the home's real ports (or at
+    /// <paramref name="httpsPort"/>, e.g. a relay in front of the home); also puts them back after a test changed them.
+    /// </summary>
+    public Task PointVisitingAtHomeAsync(int? httpsPort = null) => Visiting.ApplyAsync(new ProvisioningDocument
+    {
+        RemoteClusters = [new RemoteCluster { ClusterId = _homeIdAtVisiting, FullyQualifiedName = HomeAddress, HttpsPort = httpsPort ?? _homeHttps, Emcc = true, PstnAccess = true, RsvpAgent = true }],
+        SipTrunks = [TrunkRoutingTests.EmccTrunk("EMCC-Trunk-A", HomeAddress, Home.Node.SipEndPoint!.Port)],
+    });
+
+    /// <summary>The home's lab file names CUCM's fixed ports; point it at the visiting cluster's real ones (also puts its entry for the visiting cluster back).</summary>
+    public async Task PointHomeAtVisitingAsync()
     {
         await Home.ApplyAsync(new ProvisioningDocument
         {
@@ -110,7 +120,11 @@ internal sealed class EmccPair : IAsyncDisposable
 
     private void HomeServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(HomeTime);
 
-    private void VisitingServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(VisitingTime);
+    private void VisitingServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(VisitingTime);
+        _visitingServices?.Invoke(services);
+    }
 
     /// <summary>
     /// Bulk Certificate Management between two clusters through a shared directory (seed task flow): both export,

@@ -11,21 +11,32 @@ namespace Emx.Cluster.Emcc;
 /// <c>https://&lt;remote&gt;:8443/emservice/EMServiceServlet</c>): the node's <see cref="Security.InterClusterHttpClientFactory"/>
 /// client, which presents the node's Tomcat certificate and trusts only the tomcat-trust store.
 /// </summary>
-public sealed class EmccHttp(HttpClient client) : IDisposable
+/// <param name="client">The inter-cluster client; its own timeout should not be shorter than <paramref name="answerTimeout"/>.</param>
+/// <param name="answerTimeout">
+/// How long a request may wait for the remote cluster's answer, connection included (default 15 s). Keep it longer
+/// than the handler's connect timeout (10 s): a connection that cannot be made in time is then 208, while a connected
+/// peer that does not answer in time is 40 "No Response from Remote Host".
+/// </param>
+public sealed class EmccHttp(HttpClient client, TimeSpan? answerTimeout = null) : IDisposable
 {
     private readonly HttpClient _client = client;
 
     /// <summary>The client.</summary>
     public HttpClient Client => _client;
 
+    /// <summary>How long a request waits for the answer.</summary>
+    public TimeSpan AnswerTimeout { get; } = answerTimeout ?? TimeSpan.FromSeconds(15);
+
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 }
 
 /// <summary>
-/// Sends <see cref="EmccRequest"/>s to remote clusters and reads their answers. Anything that keeps the answer from
-/// arriving (connection refused, WAN down, certificate not trusted, timeout) becomes EMService error 208 "EMService
-/// Connection Error"; an answer that is not an emccResponse becomes error 1 (version mismatch, seed Table 9).
+/// Sends <see cref="EmccRequest"/>s to remote clusters and reads their answers. Anything that keeps the connection
+/// from being made (connection refused, WAN down, certificate not trusted, connect timeout) becomes EMService error
+/// 208 "EMService Connection Error"; a connected peer that does not answer within <see cref="EmccHttp.AnswerTimeout"/>
+/// becomes 40 "No Response from Remote Host" (seed Table 9, an internal code: the phone shows "Please try to login
+/// again (23)"); an answer that is not an emccResponse becomes error 1 (version mismatch, seed Table 9).
 /// </summary>
 public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers)
 {
@@ -48,13 +59,15 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
         ArgumentNullException.ThrowIfNull(request);
         var url = UrlOf(remote);
         LogSending(_trace, request.Type, remote.ClusterId, url);
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answer.CancelAfter(http.AnswerTimeout);
         try
         {
             using var content = new FormUrlEncodedContent([new KeyValuePair<string, string>("xml", EmccXml.Write(request))]);
             using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/xml"));
-            using var response = await http.Client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await http.Client.SendAsync(message, answer.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(answer.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var status = "HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -71,11 +84,17 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
             LogAnswered(_trace, request.Type, remote.ClusterId, parsed.ErrorCode);
             return parsed;
         }
+        catch (OperationCanceledException) when (answer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Connected (a connection that cannot be made fails sooner, at the connect timeout) but no answer in time.
+            LogFailed(_trace, request.Type, remote.ClusterId, "no answer in time");
+            return EmccResponse.Failure(request.Type, 40, $"No Response from Remote Host: {remote.ClusterId} did not answer within {http.AnswerTimeout.TotalSeconds} s");
+        }
         catch (Exception ex) when (ex is HttpRequestException or AuthenticationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var reason = ex.InnerException is AuthenticationException || ex is AuthenticationException
                 ? "certificate not trusted"
-                : ex is TaskCanceledException ? "no answer in time" : ex.Message;
+                : ex is TaskCanceledException ? "no connection in time" : ex.Message;
             LogFailed(_trace, request.Type, remote.ClusterId, reason);
             return EmccResponse.Failure(request.Type, 208, $"EMService Connection Error: {remote.ClusterId}: {reason}");
         }

@@ -114,10 +114,25 @@ public sealed partial class EmccService(
             return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, false, []) };
         }
 
-        if (await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false) != CredentialCheck.Accepted)
+        var pinCheck = await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        if (pinCheck == CredentialCheck.LockedOut)
+        {
+            // The directory will not authenticate the user now, whatever PIN is typed: 204 "Directory server error".
+            Trace(request.From.Id, userId, "check user", "user exists; PIN locked by the credential policy (204)");
+            return EmccResponse.Failure(EmccRequestType.CheckUser, 204, "Directory server error");
+        }
+
+        if (pinCheck != CredentialCheck.Accepted)
         {
             Trace(request.From.Id, userId, "check user", "user exists; PIN refused (2)");
             return EmccResponse.Failure(EmccRequestType.CheckUser, 2, "EMCC Authentication Error");
+        }
+
+        if (user.PinMustChangeAtNextLogin)
+        {
+            // The PIN is changed at home (self-care or a home phone); the visiting cluster cannot change it.
+            Trace(request.From.Id, userId, "check user", "user exists; PIN accepted; User Must Change at Next Login (41)");
+            return EmccResponse.Failure(EmccRequestType.CheckUser, 41, "PIN change is required");
         }
 
         var profiles = user.ControlledProfiles.ToList();
@@ -401,9 +416,10 @@ public sealed partial class EmccService(
             if (check.ErrorCode is { } code)
             {
                 firstError ??= code;
-                if (code == 2)
+                if (code is 2 or 41 or 204)
                 {
-                    return Refuse(2, $"home cluster {remote.ClusterId} refused the PIN", remote.ClusterId);
+                    // The user is at home there: a wrong PIN (2), a PIN that must be changed first (41) or is locked (204).
+                    return Refuse(code, $"home cluster {remote.ClusterId} did not accept the PIN", remote.ClusterId);
                 }
 
                 continue;
@@ -411,6 +427,12 @@ public sealed partial class EmccService(
 
             if (check.CheckUser is { Exists: true } found)
             {
+                if (found.Profiles.Count == 0)
+                {
+                    // The user is at home there but the home has no device profile to offer: User Profile Absent, as in a local login.
+                    return Refuse(205, $"home cluster {remote.ClusterId} has no device profile for the user", remote.ClusterId);
+                }
+
                 home = remote;
                 profiles = found.Profiles;
                 Trace(me.Id, userId, "visiting login", $"home cluster is {remote.ClusterId} ({profiles.Count} profile(s))");

@@ -96,8 +96,12 @@ public sealed partial class RemoteClusterUpdater(
     /// <summary>Whether a recorded error is a cluster id mismatch.</summary>
     public static bool IsClusterIdMismatch(string? lastError) => lastError?.StartsWith(ClusterIdMismatchPrefix, StringComparison.Ordinal) == true;
 
-    /// <summary>Whether a recorded error is "no reply".</summary>
-    public static bool IsNoReply(string? lastError) => lastError?.StartsWith(NoReplyPrefix, StringComparison.Ordinal) == true;
+    /// <summary>How <see cref="RemoteClusterStatus.LastError"/> starts when the remote cluster took the request but did not answer in time (EMService error 40).</summary>
+    public const string NoResponsePrefix = "40:";
+
+    /// <summary>Whether a recorded error is "no reply": no connection (208) or no answer in time (40).</summary>
+    public static bool IsNoReply(string? lastError) =>
+        lastError is not null && (lastError.StartsWith(NoReplyPrefix, StringComparison.Ordinal) || lastError.StartsWith(NoResponsePrefix, StringComparison.Ordinal));
 
     /// <summary>This node's part in the periodic update, from the EMCC feature configuration.</summary>
     public async Task<RemoteClusterUpdateRole> RoleAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Emx.Data;
 using Emx.Domain.Configuration;
 using Emx.Domain.Emcc;
+using Emx.Domain.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Emx.Cluster.Provisioning;
@@ -55,8 +56,25 @@ public static class ConfigurationSnapshot
         {
             Nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken),
             EmccDeviceCount = await db.Config<EmccDevice>().CountAsync(cancellationToken),
+            Certificates = await CertificatesAsync(db, cancellationToken),
+            RemoteClusterStatuses = await db.RemoteClusterStatuses.AsNoTracking().ToListAsync(cancellationToken),
+            Jobs = await db.Jobs.AsNoTracking().Where(j => EmccJobTypes.All.Contains(j.Type)).OrderByDescending(j => j.Id).Take(200).ToListAsync(cancellationToken),
         };
         return (doc, context);
+    }
+
+    /// <summary>Bulk Certificate Management's records, without the certificates' bytes.</summary>
+    private static async Task<EmccCertificateFacts> CertificatesAsync(EmxDbContext db, CancellationToken cancellationToken)
+    {
+        var settings = await SettingsSections.ReadAsync<BulkCertificateManagement>(db, cancellationToken);
+        var current = await db.NodeCertificates.AsNoTracking()
+            .Select(c => new NodeCertificate { Node = c.Node, Purpose = c.Purpose, Thumbprint = c.Thumbprint, Subject = c.Subject })
+            .ToListAsync(cancellationToken);
+        var exports = await db.CertificateExports.AsNoTracking().ToListAsync(cancellationToken);
+        var trusted = await db.TrustedCertificates.AsNoTracking()
+            .Select(t => new TrustedCertificate { Id = t.Id, Store = t.Store, Thumbprint = t.Thumbprint, SourceCluster = t.SourceCluster, SourceNode = t.SourceNode, SourcePurpose = t.SourcePurpose, Imported = t.Imported })
+            .ToListAsync(cancellationToken);
+        return new EmccCertificateFacts { SharedLocationConfigured = !string.IsNullOrEmpty(settings.Directory), Current = current, Exports = exports, Trusted = trusted };
     }
 
     private static Task<List<T>> ListAsync<T>(EmxDbContext db, CancellationToken cancellationToken)

@@ -415,7 +415,7 @@ public sealed partial class ProvisioningService(IEmxDbContextFactory contexts, T
     {
         var existing = await db.Config<EmccDevice>().CountAsync(cancellationToken);
         var missing = insertion.Count - existing;
-        var job = new Job { Type = "Insert EMCC Devices", Submitted = now, SubmittedBy = actor, Status = JobStatus.Completed, Completed = now };
+        var job = new Job { Type = Emx.Domain.Emcc.EmccJobTypes.InsertEmccDevices, Submitted = now, SubmittedBy = actor, Status = JobStatus.Completed, Completed = now };
         if (missing <= 0)
         {
             return 0;

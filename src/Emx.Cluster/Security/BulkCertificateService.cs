@@ -2,6 +2,7 @@ using Emx.Cluster.Configuration;
 using Emx.Cluster.Provisioning;
 using Emx.Data;
 using Emx.Domain.Configuration;
+using Emx.Domain.Emcc;
 using Emx.Domain.Runtime;
 using Emx.Domain.Security;
 using Microsoft.EntityFrameworkCore;
@@ -57,7 +58,7 @@ public sealed partial class BulkCertificateService(
 {
     /// <summary>Export: this cluster's certificates of <paramref name="type"/> to <c>&lt;Cluster ID&gt;.pfx</c>.</summary>
     public Task<BulkCertificateResult> ExportAsync(BulkCertificateType type, string actor, CancellationToken cancellationToken) =>
-        RunAsync("Bulk Certificate Export", type, actor, async (db, clusterId, location) =>
+        RunAsync(EmccJobTypes.BulkCertificateExport, type, actor, async (db, clusterId, location) =>
         {
             var purposes = CertificateRules.Purposes(type);
             var rows = (await db.NodeCertificates.AsNoTracking().ToListAsync(cancellationToken))
@@ -74,7 +75,7 @@ public sealed partial class BulkCertificateService(
 
     /// <summary>Consolidate: every cluster's exported file into the consolidated file; two or more clusters must have exported.</summary>
     public Task<BulkCertificateResult> ConsolidateAsync(BulkCertificateType type, string actor, CancellationToken cancellationToken) =>
-        RunAsync("Bulk Certificate Consolidate", type, actor, async (_, _, location) =>
+        RunAsync(EmccJobTypes.BulkCertificateConsolidate, type, actor, async (_, _, location) =>
         {
             var files = await location.ReadAllAsync(cancellationToken);
             var exports = new SortedDictionary<string, IReadOnlyList<BundledCertificate>>(StringComparer.Ordinal);
@@ -111,7 +112,7 @@ public sealed partial class BulkCertificateService(
     /// </summary>
     public async Task<BulkCertificateResult> ImportAsync(BulkCertificateType type, string actor, CancellationToken cancellationToken)
     {
-        var result = await RunAsync("Bulk Certificate Import", type, actor, async (db, clusterId, location) =>
+        var result = await RunAsync(EmccJobTypes.BulkCertificateImport, type, actor, async (db, clusterId, location) =>
         {
             var files = await location.ReadAllAsync(cancellationToken);
             if (!files.TryGetValue(SharedLocations.ConsolidatedFile, out var consolidatedBytes))

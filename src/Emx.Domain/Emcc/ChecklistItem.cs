@@ -100,4 +100,47 @@ public sealed record EmccCheckContext
 
     /// <summary>Other participating clusters whose EMCC region settings must equal this cluster's.</summary>
     public IReadOnlyList<EmccPeer> Peers { get; init; } = [];
+
+    /// <summary>
+    /// Bulk Certificate Management's records (certificates, exports, trust stores); null when unknown, and the three
+    /// certificate steps are then not checked.
+    /// </summary>
+    public EmccCertificateFacts? Certificates { get; init; }
+
+    /// <summary>What the last remote cluster update learnt of each remote cluster; null when unknown (not checked).</summary>
+    public IReadOnlyList<RemoteClusterStatus>? RemoteClusterStatuses { get; init; }
+
+    /// <summary>
+    /// The job scheduler's jobs the checks read (Insert EMCC Devices, Bulk Certificate Export/Consolidate/Import), any
+    /// order; null when unknown.
+    /// </summary>
+    public IReadOnlyList<Job>? Jobs { get; init; }
+}
+
+/// <summary>What Bulk Certificate Management knows of this cluster: its own certificates, its exports, its trust stores.</summary>
+public sealed record EmccCertificateFacts
+{
+    /// <summary>Whether the shared location (settings section bulkCertificateManagement) is set.</summary>
+    public bool SharedLocationConfigured { get; init; }
+
+    /// <summary>Every node's current certificates (node, purpose and thumbprint are read).</summary>
+    public IReadOnlyList<NodeCertificate> Current { get; init; } = [];
+
+    /// <summary>This cluster's bulk exports, any order.</summary>
+    public IReadOnlyList<CertificateExport> Exports { get; init; } = [];
+
+    /// <summary>The trust store entries (store, source cluster, node and purpose are read).</summary>
+    public IReadOnlyList<TrustedCertificate> Trusted { get; init; } = [];
+}
+
+/// <summary>The job scheduler's job types the EMCC configuration creates.</summary>
+public static class EmccJobTypes
+{
+    public const string InsertEmccDevices = "Insert EMCC Devices";
+    public const string BulkCertificateExport = "Bulk Certificate Export";
+    public const string BulkCertificateConsolidate = "Bulk Certificate Consolidate";
+    public const string BulkCertificateImport = "Bulk Certificate Import";
+
+    /// <summary>Every type above.</summary>
+    public static readonly IReadOnlyList<string> All = [InsertEmccDevices, BulkCertificateExport, BulkCertificateConsolidate, BulkCertificateImport];
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Emx.Domain.Configuration;
+using Emx.Domain.Runtime;
+using Emx.Domain.Security;
 
 namespace Emx.Domain.Emcc;
 
@@ -160,8 +162,7 @@ public static class EmccChecklist
                 [EmccTaskFlow.ActivateBulkProvisioning] = s => Services(s, NodeService.BulkProvisioning),
                 [EmccTaskFlow.ExportCertificates] = ExportCertificates,
                 [EmccTaskFlow.ConsolidateCertificates] = ConsolidateCertificates,
-                [EmccTaskFlow.ImportCertificates] = s => s.NotChecked(
-                    "emx records no bulk certificate import: verify that every participating cluster's certificates are in this cluster's trust stores"),
+                [EmccTaskFlow.ImportCertificates] = ImportCertificates,
                 [EmccTaskFlow.CreateCommonDeviceConfiguration] = CommonDeviceConfiguration,
                 [EmccTaskFlow.ConfigureTemplate] = Templates,
                 [EmccTaskFlow.SetDefaultTemplate] = DefaultTemplate,
@@ -356,23 +357,147 @@ public static class EmccChecklist
                 .ToList());
         }
 
-        // Step 3.2: emx keeps no record of bulk certificate exports (yet), so the step cannot be judged from configuration.
+        // Step 3.2: Bulk Certificate Management > Export (Certificate Type All) to the shared location; after a
+        // regeneration the export must be repeated ("If you export new certificates after consolidation, you must
+        // perform this procedure again").
         private void ExportCertificates(StepBuilder s)
         {
-            s.NotChecked("emx records no bulk certificate export: verify that this cluster's Tomcat, CallManager, CAPF and ITLRecovery certificates were exported to the shared SFTP directory");
-            s.Note("GET /api/v1/bulkCertificateManagement/status (emx certs status) shows the last export and whether a re-export is required");
+            if (context.Certificates is not { } certificates)
+            {
+                s.NotChecked("the bulk certificate records are not known to this check: verify that this cluster's Tomcat, CallManager, CAPF and ITLRecovery certificates were exported to the shared location");
+                return;
+            }
+
+            if (!certificates.SharedLocationConfigured)
+            {
+                s.Missing("Bulk Certificate Management has no shared location (settings section bulkCertificateManagement: the directory or SFTP server every participating cluster uses)");
+            }
+
+            if (certificates.Exports.Count == 0)
+            {
+                s.Missing("this cluster has not exported its certificates (Bulk Certificate Management > Export, Certificate Type All)");
+                return;
+            }
+
+            var neverExported = new List<string>();
+            var changed = new List<string>();
+            foreach (var certificate in certificates.Current.Where(c => CertificateRules.Exportable.Contains(c.Purpose))
+                         .OrderBy(c => c.Node, StringComparer.Ordinal).ThenBy(c => c.Purpose))
+            {
+                var name = $"{certificate.Node} {CertificateRules.DisplayName(certificate.Purpose)}";
+                var last = certificates.Exports.Where(e => CertificateRules.Purposes(e.Type).Contains(certificate.Purpose)).MaxBy(e => e.Time);
+                if (last is null)
+                {
+                    neverExported.Add(name);
+                }
+                else if (!last.Thumbprints.Contains(certificate.Thumbprint, StringComparer.OrdinalIgnoreCase))
+                {
+                    changed.Add(string.Create(CultureInfo.InvariantCulture, $"{name} (changed after the export of {last.Time:u})"));
+                }
+            }
+
+            if (neverExported.Count > 0)
+            {
+                s.Missing($"never exported: {string.Join(", ", EmccFacts.Capped(neverExported))} (export with Certificate Type All)");
+            }
+
+            if (changed.Count > 0)
+            {
+                s.Inconsistent($"re-export required: {string.Join(", ", EmccFacts.Capped(changed))}; export again, consolidate, and import in every cluster");
+            }
+
+            var latest = certificates.Exports.MaxBy(e => e.Time)!;
+            s.Note(string.Create(CultureInfo.InvariantCulture, $"last export: {latest.Time:u}, {latest.Type}, {latest.Thumbprints.Count} certificates to {latest.Location}"));
         }
 
-        // Step 3.3: "This option is available only if two or more clusters exported their certificates to the SFTP server."
+        // Step 3.3: "This option is available only if two or more clusters exported their certificates to the SFTP
+        // server." One cluster consolidates; an import succeeds only with a consolidated file that carries every
+        // cluster's latest export (emx refuses a stale one), so an import here after this cluster's last export proves
+        // the consolidation too.
         private void ConsolidateCertificates(StepBuilder s)
         {
             if (doc.RemoteClusters.Count == 0)
             {
                 s.NotApplicable("consolidation needs two or more clusters and no remote cluster is configured");
+                return;
+            }
+
+            if (context.Certificates is not { } certificates || context.Jobs is not { } jobs)
+            {
+                s.NotChecked("the bulk certificate records are not known to this check: verify that the consolidation ran after the last export of every participating cluster");
+                return;
+            }
+
+            if (certificates.Exports.Count == 0)
+            {
+                s.Missing("nothing of this cluster can be consolidated: it has not exported its certificates");
+                return;
+            }
+
+            var exported = certificates.Exports.Max(e => e.Time);
+            var consolidated = jobs.Where(j => j.Status == JobStatus.Completed
+                    && j.Type is EmccJobTypes.BulkCertificateConsolidate or EmccJobTypes.BulkCertificateImport)
+                .MaxBy(j => j.Completed ?? j.Submitted);
+            if (consolidated is null)
+            {
+                s.Missing("no consolidation is recorded here: after every participating cluster exported, consolidate on one of them (Bulk Certificate Management > Consolidate), then import here");
+            }
+            else if ((consolidated.Completed ?? consolidated.Submitted) < exported)
+            {
+                s.Inconsistent(string.Create(CultureInfo.InvariantCulture,
+                    $"this cluster exported at {exported:u}, after the last consolidation or import here ({consolidated.Completed ?? consolidated.Submitted:u}): consolidate again, then import in every cluster"));
             }
             else
             {
-                s.NotChecked("emx records no bulk certificate consolidation: verify it ran after the last export of every participating cluster");
+                s.Note(string.Create(CultureInfo.InvariantCulture, $"{consolidated.Type} job {consolidated.Id} completed at {consolidated.Completed ?? consolidated.Submitted:u}: {consolidated.Result}"));
+            }
+        }
+
+        // Step 3.4: Import puts every other cluster's certificates into the trust stores with the seed's mapping
+        // (CAPF -> CallManager-trust; Tomcat -> Tomcat-trust; CallManager -> CallManager-trust and Phone-SAST-trust;
+        // ITLRecovery -> PhoneSast-trust and CallManager-trust).
+        private void ImportCertificates(StepBuilder s)
+        {
+            if (context.Certificates is not { } certificates)
+            {
+                s.NotChecked("the bulk certificate records are not known to this check: verify that every participating cluster's certificates are in this cluster's trust stores");
+                return;
+            }
+
+            if (doc.RemoteClusters.Count == 0)
+            {
+                s.NotApplicable("no remote cluster is configured, so there is no other cluster's certificate to import");
+                return;
+            }
+
+            foreach (var remote in doc.RemoteClusters.OrderBy(r => r.ClusterId, StringComparer.Ordinal))
+            {
+                var entries = certificates.Trusted.Where(t => t.SourceCluster == remote.ClusterId).ToList();
+                if (entries.Count == 0)
+                {
+                    s.Missing($"no certificate of remote cluster {remote.ClusterId} is in the trust stores (Bulk Certificate Management > Import, after the consolidation); EMCC requests between the clusters are refused (208)");
+                    continue;
+                }
+
+                var absent = new List<string>();
+                foreach (var node in entries.Select(e => e.SourceNode).Distinct().Order(StringComparer.Ordinal))
+                {
+                    foreach (var purpose in CertificateRules.Exportable)
+                    {
+                        foreach (var store in CertificateRules.ImportTargets(purpose))
+                        {
+                            if (!entries.Any(e => e.SourceNode == node && e.SourcePurpose == purpose && e.Store == store))
+                            {
+                                absent.Add($"{remote.ClusterId} {node ?? "(node unknown)"} {CertificateRules.DisplayName(purpose)} is not in {CertificateRules.DisplayName(store)}");
+                            }
+                        }
+                    }
+                }
+
+                s.Inconsistent(absent);
+                var stores = string.Join(", ", entries.GroupBy(e => e.Store).OrderBy(g => g.Key)
+                    .Select(g => string.Create(CultureInfo.InvariantCulture, $"{CertificateRules.DisplayName(g.Key)} {g.Count()}")));
+                s.Note(string.Create(CultureInfo.InvariantCulture, $"trust stores hold {entries.Count} entries of {remote.ClusterId}: {stores}"));
             }
         }
 
@@ -456,6 +581,24 @@ public static class EmccChecklist
             }
 
             s.Note(string.Create(CultureInfo.InvariantCulture, $"EMCC devices in database: {count}"));
+
+            // Seed 003: "Check the Job Scheduler to verify the processing job has been completed."
+            if (context.Jobs?.Where(j => j.Type == EmccJobTypes.InsertEmccDevices).MaxBy(j => j.Id) is { } job)
+            {
+                switch (job.Status)
+                {
+                    case JobStatus.Completed:
+                        s.Note(string.Create(CultureInfo.InvariantCulture, $"Insert EMCC Devices job {job.Id} completed at {job.Completed ?? job.Submitted:u}: {job.Result}"));
+                        break;
+                    case JobStatus.Failed:
+                        s.Inconsistent(string.Create(CultureInfo.InvariantCulture, $"the last Insert EMCC Devices job ({job.Id}) failed: {job.Result}"));
+                        break;
+                    default:
+                        s.Inconsistent(string.Create(CultureInfo.InvariantCulture, $"the last Insert EMCC Devices job ({job.Id}) is still {job.Status}: wait for it in the job scheduler"));
+                        break;
+                }
+            }
+
             var maxPhones = (doc.Cluster ?? new ClusterSettings()).MaxPhones;
             if (doc.Phones.Count + (2 * count) > maxPhones)
             {
@@ -622,11 +765,22 @@ public static class EmccChecklist
                 return;
             }
 
+            var ownId = (doc.Cluster ?? new ClusterSettings()).Id;
             foreach (var remote in doc.RemoteClusters)
             {
+                // Seed 003, "Configuring Cluster ID in both the Clusters": "Ensure that ClusterID are unique in both the Clusters".
+                if (string.Equals(remote.ClusterId, ownId, StringComparison.Ordinal))
+                {
+                    s.Inconsistent($"remote cluster {remote.ClusterId} has this cluster's own Cluster ID; every participating cluster needs a unique Cluster ID");
+                }
+
                 if (!remote.Emcc)
                 {
                     s.Inconsistent($"remote cluster {remote.ClusterId} has EMCC disabled");
+                }
+                else if (context.RemoteClusterStatuses is { } statuses)
+                {
+                    RemoteStatus(s, remote, statuses.FirstOrDefault(r => r.ClusterId == remote.ClusterId));
                 }
 
                 if (remote.Tftp)
@@ -645,5 +799,37 @@ public static class EmccChecklist
                 }
             }
         }
+
+        // Seed 003 step 12: "Check Mark Enabled All Services and click on Update Remote Cluster Now": the remote cluster
+        // answered the last update with its Cluster ID and has EMCC (and PSTN Access, when used) active.
+        private void RemoteStatus(StepBuilder s, RemoteCluster remote, RemoteClusterStatus? status)
+        {
+            if (status?.LastUpdate is not { } updated)
+            {
+                s.Missing($"remote cluster {remote.ClusterId} has not been updated yet (Update Remote Cluster Now)");
+                return;
+            }
+
+            var when = updated.ToString("u", CultureInfo.InvariantCulture);
+            if (status.LastError is { } error)
+            {
+                s.Inconsistent($"remote cluster {remote.ClusterId} did not answer the update of {when} as expected ({error}); EMCC logins towards it fail until an update succeeds (Update Remote Cluster Now)");
+                return;
+            }
+
+            if (!status.EmccRemoteActivated)
+            {
+                s.Inconsistent($"remote cluster {remote.ClusterId} reports EMCC not active (Remote Activated false at {when}): activate EMCC in its Intercluster Service Profile");
+            }
+
+            if (remote.PstnAccess && _profile.PstnAccess.Active && !status.PstnAccessRemoteActivated)
+            {
+                s.Inconsistent($"remote cluster {remote.ClusterId} reports PSTN Access not active (Remote Activated false at {when})");
+            }
+
+            s.Note($"remote cluster {remote.ClusterId}: version {status.RemoteVersion ?? "?"}, Remote Activated EMCC {YesNo(status.EmccRemoteActivated)}, PSTN Access {YesNo(status.PstnAccessRemoteActivated)}, RSVP Agent {YesNo(status.RsvpAgentRemoteActivated)} (updated {when})");
+        }
+
+        private static string YesNo(bool value) => value ? "yes" : "no";
     }
 }

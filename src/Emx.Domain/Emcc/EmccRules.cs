@@ -63,6 +63,14 @@ public static class EmccRules
         [(false, false, true, false, true)] = EmccSecurityOutcome.NonSecureEmcc,
     };
 
+    /// <summary>
+    /// Whether a phone can log in by EMCC whatever its model can do: not when its common device configuration makes it
+    /// IPv6 only (seed restrictions: EMCC does not support IPv6-only phones). The EMApp refusal is 213, "Device does not
+    /// support EMCC"; the model's own capability is the EMService's check, 32.
+    /// </summary>
+    public static bool DeviceSupportsEmcc(CommonDeviceConfiguration? commonDeviceConfiguration) =>
+        !string.Equals(commonDeviceConfiguration?.IpAddressingMode?.Trim(), "ipv6Only", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The major version of a version string (<c>15.0</c> -> 15, <c>8.6(2)</c> -> 8); null when it has none.</summary>
     public static int? MajorVersion(string? version)
     {

@@ -96,7 +96,19 @@ internal sealed partial class EmAppFlow(
         }
 
         attempt.Urls = new EmAppUrls(request.Origin, device, request.Emcc, request.LoginTypeGiven ? loginType : null);
-        var parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(ct);
+        ExtensionMobilityServiceParameters parameters;
+        try
+        {
+            parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(ct);
+        }
+        catch (Exception ex) when (ex is DbException || ex.InnerException is DbException)
+        {
+            // EMApp starts every request from its service parameters; without the database it cannot start at all:
+            // 210 "Init Fail-Contact Admin" (a database failure later in the request is 6, Database Error).
+            LogInitFailed(logger, ex);
+            trace.Step(attempt.Context, "emapp", "could not read the Extension Mobility service parameters (210)");
+            return AppError(EmAppErrorCode.InitFailContactAdmin, request.Operation);
+        }
         if (request.DoLogout)
         {
             return await ThrottledAsync(attempt, () => LogoutAsync(attempt, device, ct), ct);
@@ -179,6 +191,12 @@ internal sealed partial class EmAppFlow(
             {
                 // Not a user of this cluster: an EMCC login, the home cluster found by asking the remote clusters.
                 trace.Step(attempt.Context, "user", $"{EmAppRequest.Clip(typed)} is not a user of this cluster: EMCC Request");
+                if (!await DeviceSupportsEmccAsync(db, device, ct))
+                {
+                    trace.Step(attempt.Context, "device", $"{device}: IPv6-only (common device configuration); EMCC does not support it");
+                    return AppError(EmAppErrorCode.DeviceDoesNotSupportEmcc, EmOperation.Login);
+                }
+
                 var outcome = await emcc.VisitingLoginAsync(device, typed, pin, ct);
                 if (outcome.ErrorCode is { } code)
                 {
@@ -430,6 +448,14 @@ internal sealed partial class EmAppFlow(
         return null;
     }
 
+    /// <summary>213 unless the phone may log in by EMCC (<see cref="Domain.Emcc.EmccRules.DeviceSupportsEmcc"/>).</summary>
+    private static async Task<bool> DeviceSupportsEmccAsync(EmxDbContext db, string device, CancellationToken ct)
+    {
+        var name = await db.Config<Phone>().AsNoTracking().Where(p => p.Name == device).Select(p => p.CommonDeviceConfiguration).FirstOrDefaultAsync(ct);
+        var common = name is null ? null : await db.Config<CommonDeviceConfiguration>().AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, ct);
+        return Domain.Emcc.EmccRules.DeviceSupportsEmcc(common);
+    }
+
     /// <summary>The user a login form names, by user id, primary extension or self-service id; several matches are ambiguous (216).</summary>
     private static async Task<(EndUser? User, bool Ambiguous)> FindUserAsync(EmxDbContext db, EmLoginType loginType, string typed, ExtensionMobilityServiceParameters parameters, CancellationToken ct)
     {
@@ -501,6 +527,9 @@ internal sealed partial class EmAppFlow(
         var display = EmErrorCatalog.Get(code).PhoneDisplay(operation);
         return new Screen(EmAppScreens.Error(display), string.Create(CultureInfo.InvariantCulture, $"{(int)code}: {display}"));
     }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Error, Message = "EMApp could not read its service parameters from the database (210 Init Fail-Contact Admin)")]
+    private static partial void LogInitFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "User {UserId} changed their PIN at Extension Mobility login")]
     private static partial void LogPinChanged(ILogger logger, string userId);

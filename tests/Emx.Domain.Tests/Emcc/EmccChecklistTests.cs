@@ -64,9 +64,9 @@ public sealed class EmccChecklistTests
     {
         var items = EmccChecklist.Check(EmccLab.ClusterA(), EmccLab.Context());
 
-        Assert.StartsWith("emx records no bulk certificate export", Assert.Single(Step(items, "3.2").Findings), StringComparison.Ordinal);
-        Assert.StartsWith("emx records no bulk certificate consolidation", Assert.Single(Step(items, "3.3").Findings), StringComparison.Ordinal);
-        Assert.StartsWith("emx records no bulk certificate import", Assert.Single(Step(items, "3.4").Findings), StringComparison.Ordinal);
+        Assert.StartsWith("the bulk certificate records are not known to this check: verify that this cluster's", Assert.Single(Step(items, "3.2").Findings), StringComparison.Ordinal);
+        Assert.StartsWith("the bulk certificate records are not known to this check: verify that the consolidation ran", Assert.Single(Step(items, "3.3").Findings), StringComparison.Ordinal);
+        Assert.StartsWith("the bulk certificate records are not known to this check: verify that every participating cluster's", Assert.Single(Step(items, "3.4").Findings), StringComparison.Ordinal);
     }
 
     [Fact]

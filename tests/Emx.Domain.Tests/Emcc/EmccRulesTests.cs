@@ -101,4 +101,20 @@ public sealed class EmccRulesTests
         Assert.Null(EmccRules.RoamingDevicePool(new Dictionary<string, string>(), filter, Pools, Geolocations));
         Assert.Null(EmccRules.RoamingDevicePool(EmccRules.Fields(London), null, Pools, Geolocations));
     }
+
+    [Theory]
+    [InlineData(null, true)] // no common device configuration: the phone's own (IPv4) addressing
+    [InlineData("ipv4Only", true)]
+    [InlineData("ipv4AndIpv6", true)]
+    [InlineData("ipv6Only", false)] // seed restrictions: EMCC does not support IPv6-only phones (213)
+    [InlineData("IPV6ONLY", false)]
+    [InlineData("", true)]
+    [InlineData(" ipv6Only ", false)]
+    [InlineData("ipv6", true)] // not a value the field takes: only what is known to be IPv6 only is refused
+    public void DeviceSupportsEmcc_OnlyIpv6OnlyIsRefused(string? mode, bool supported)
+    {
+        var common = mode is null ? null : new Configuration.CommonDeviceConfiguration { Name = "CDC", IpAddressingMode = mode };
+
+        Assert.Equal(supported, EmccRules.DeviceSupportsEmcc(common));
+    }
 }
