@@ -57,6 +57,12 @@ public sealed record EmccRequest
     /// <summary>The sending cluster.</summary>
     public required EmccClusterInfo From { get; init; }
 
+    /// <summary>
+    /// The sender's request number (its EMService/EMApp trace), so the answering cluster's trace can name it, as CUCM's
+    /// does ("2 : 3 : ClusterOne"). Null when not given; only positive numbers are written or read.
+    /// </summary>
+    public long? RequestNumber { get; init; }
+
     /// <summary>The user id (check user, home login, logout).</summary>
     public string? UserId { get; init; }
 
@@ -80,7 +86,7 @@ public sealed record EmccRequest
 
     /// <summary>The request without its secrets (PIN, login token), for traces and failure messages.</summary>
     public override string ToString() =>
-        $"EmccRequest {{ Type = {Type}, From = {From.Id}, UserId = {UserId}, Pin = {(Pin is null ? "none" : "(given)")}, LoginToken = {(LoginToken is null ? "none" : "(given)")}, Device = {Device?.Name} }}";
+        $"EmccRequest {{ Type = {Type}, From = {From.Id}, RequestNumber = {RequestNumber}, UserId = {UserId}, Pin = {(Pin is null ? "none" : "(given)")}, LoginToken = {(LoginToken is null ? "none" : "(given)")}, Device = {Device?.Name} }}";
 }
 
 /// <summary>A successful check user: the user exists at the answering cluster, with these device profiles.</summary>
@@ -201,6 +207,7 @@ public static class EmccXml
         var root = new XElement("emccRequest",
             new XAttribute("version", EmccRequest.CurrentVersion.ToString(CultureInfo.InvariantCulture)),
             new XAttribute("type", TypeName(request.Type)),
+            request.RequestNumber is > 0 and var number ? new XAttribute("requestNumber", number.ToString(CultureInfo.InvariantCulture)) : null,
             Cluster(request.From));
         if (request.UserId is { } userId)
         {
@@ -344,6 +351,7 @@ public static class EmccXml
         {
             Type = type,
             From = from,
+            RequestNumber = long.TryParse(root.Attribute("requestNumber")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number : null,
             UserId = user?.Attribute("id")?.Value.Trim(),
             Pin = user?.Element("pin")?.Value,
             LoginToken = Token(user),

@@ -179,7 +179,7 @@ internal sealed partial class EmAppFlow(
             {
                 // Not a user of this cluster: an EMCC login, the home cluster found by asking the remote clusters.
                 trace.Step(attempt.Context, "user", $"{EmAppRequest.Clip(typed)} is not a user of this cluster: EMCC Request");
-                var outcome = await emcc.VisitingLoginAsync(device, typed, pin, ct);
+                var outcome = await emcc.VisitingLoginAsync(device, typed, pin, attempt.Context.RequestNumber, ct);
                 if (outcome.ErrorCode is { } code)
                 {
                     return EmccError(code, EmOperation.Login);

@@ -162,4 +162,35 @@ public sealed class EmccXmlTests
         Assert.DoesNotContain(Token, result.ToString(), StringComparison.Ordinal);
         Assert.Contains("alice", request.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RequestNumber_RoundTrips()
+    {
+        var request = new EmccRequest { Type = EmccRequestType.CheckUser, From = ClusterB, UserId = "alice", RequestNumber = 7 };
+
+        var xml = EmccXml.Write(request);
+
+        Assert.StartsWith("<emccRequest version=\"1\" type=\"checkUser\" requestNumber=\"7\">", xml, StringComparison.Ordinal);
+        Assert.True(EmccXml.TryParseRequest(xml, out var parsed, out _));
+        Assert.Equal(7, parsed!.RequestNumber);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("+3")]
+    [InlineData(" 3")]
+    [InlineData("3.5")]
+    [InlineData("0x10")]
+    [InlineData("99999999999999999999999")]
+    [InlineData("3; DROP TABLE users")]
+    public void RequestNumber_NotAPositiveNumber_IsIgnored(string hostile)
+    {
+        var xml = $"<emccRequest type=\"checkUser\" requestNumber=\"{System.Security.SecurityElement.Escape(hostile)}\"><cluster id=\"B\"/><user id=\"a\"/></emccRequest>";
+
+        Assert.True(EmccXml.TryParseRequest(xml, out var request, out var error), error);
+        Assert.Null(request!.RequestNumber);
+        Assert.Equal("a", request.UserId);
+    }
 }
