@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Emx.Cluster.ExtensionMobility;
+using Microsoft.Extensions.Logging;
 using static Emx.Integration.Tests.EmAppLab;
 using static Emx.Integration.Tests.EmccPair;
 
@@ -119,6 +120,29 @@ public sealed partial class EmccTraceTests
             Assert.DoesNotContain("<pin>", line, StringComparison.Ordinal);
             Assert.DoesNotContain("loginToken", line, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void TraceSwitch_NamesOnlyEmxCategories()
+    {
+        var categories = EmxCli.TraceCategories(" em, SIP ,Emx.Trace.Custom,,Microsoft.AspNetCore.Hosting.Diagnostics,System.Net.Http,Emx.Trace;rm -rf,emcc," + new string('a', 300));
+
+        Assert.Equal([EmTrace.Category, "Emx.Trace.Sip", "Emx.Trace.Custom"], categories);
+        Assert.Empty(EmxCli.TraceCategories(null));
+        Assert.Empty(EmxCli.TraceCategories(" , ,"));
+    }
+
+    [Fact]
+    public void TraceSwitch_TurnsTheEmTraceOnAtDebug_UnderAWarningLogLevel_AndNothingElse()
+    {
+        using var on = LoggerFactory.Create(logging => EmxCli.ConfigureLogging(logging, LogLevel.Warning, "em"));
+        using var off = LoggerFactory.Create(logging => EmxCli.ConfigureLogging(logging, LogLevel.Warning, null));
+
+        Assert.True(on.CreateLogger(EmTrace.Category).IsEnabled(LogLevel.Debug));
+        Assert.False(on.CreateLogger("Emx.Cluster.Emcc.EmccMaintenance").IsEnabled(LogLevel.Information));
+        Assert.False(on.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information));
+        Assert.False(off.CreateLogger(EmTrace.Category).IsEnabled(LogLevel.Debug));
+        Assert.False(new EmTrace(off).Enabled);
     }
 
     [GeneratedRegex(@"EMCC request (\d+) \[visiting alice on SEP0B0000000001\]")]
