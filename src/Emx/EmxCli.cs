@@ -663,10 +663,37 @@ public static class EmxCli
         }
     }
 
-    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    /// <summary>
+    /// The environment variable that switches feature traces on at Debug whatever <c>--log-level</c> says: a comma-separated
+    /// list of <c>em</c> (Extension Mobility and EMCC, <c>Emx.Trace.ExtensionMobility</c>), <c>sip</c> (<c>Emx.Trace.Sip</c>)
+    /// or full logging category names.
+    /// </summary>
+    public const string TraceVariable = "EMX_TRACE";
+
+    /// <summary>The logging categories an <see cref="TraceVariable"/> value names: emx categories only (never ASP.NET's request log, which would show PINs).</summary>
+    internal static IReadOnlyList<string> TraceCategories(string? value) =>
+        [.. (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => name.ToLowerInvariant() switch
+            {
+                "em" or "emcc" or "extensionmobility" => Cluster.ExtensionMobility.EmTrace.Category,
+                "sip" => Cluster.CallControl.CallControlCore.TraceCategory,
+                _ => name,
+            })
+            .Where(category => category.Length <= 200 && category.StartsWith("Emx.", StringComparison.Ordinal) && category.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_'))
+            .Distinct(StringComparer.Ordinal)];
+
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level) =>
+        ConfigureLogging(logging, level, Environment.GetEnvironmentVariable(TraceVariable));
+
+    /// <summary>The logging of every command: <paramref name="level"/>, plus the traces <paramref name="traces"/> names (<see cref="TraceVariable"/>) at Debug.</summary>
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level, string? traces)
     {
         logging.SetMinimumLevel(level);
         logging.AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning);
+        foreach (var category in TraceCategories(traces))
+        {
+            logging.AddFilter(category, LogLevel.Debug);
+        }
 
         // emx issues no cookies or antiforgery tokens, so the key ring's "unencrypted at rest" warning does not apply.
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);

@@ -59,7 +59,7 @@ public sealed class EmccRemoteClusterTests
         Assert.Equal("15.0", down.RemoteVersion); // the last version learnt stays on show
         Assert.Equal("Login is unavailable(208)", Display(208));
         Assert.Equal(Display(208), (await LogInAsync(phone, "alice", AlicePin)).Text);
-        Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("refused (208): no remote cluster has EMCC remotely activated", StringComparison.Ordinal));
+        Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("EmccRequest: result: error 208: no remote cluster has EMCC remotely activated", StringComparison.Ordinal));
 
         // Back in service, but the visiting cluster has not noticed yet: still "Login is unavailable" (seed).
         await pair.StartHomeAsync();

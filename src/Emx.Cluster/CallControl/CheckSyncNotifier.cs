@@ -136,19 +136,30 @@ public sealed partial class CheckSyncNotifier(
         long? lastEvent;
         await using (var db = contexts.Create())
         {
+            // Every binding of the device in one read (tracked: the stale ones are removed below). A device with none,
+            // the usual case for a phone that is not registered, costs this one query and nothing else.
+            var rows = await db.Registrations.Where(r => r.DeviceName == deviceName).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                LogNotRegistered(logger, deviceName);
+                return new CheckSyncOutcome(deviceName, false, 0);
+            }
+
             var now = time.GetUtcNow();
             lastEvent = await db.DeviceEvents.AsNoTracking()
                 .Where(e => e.DeviceName == deviceName && e.Delivered == null && e.Kind == DeviceEventKind.Restart)
                 .MaxAsync(e => (long?)e.Id, cancellationToken);
-            bindings = [.. (await RegistrationStore.OfDeviceAsync(db, deviceName, now, cancellationToken)).Where(b => b.Node == config.Node.Name)];
+            bindings = [.. rows.Where(b => b.ExpiresAt > now && b.Node == config.Node.Name)];
 
             // The lines the device lost stop reaching it now, whether or not it answers.
             var current = await CurrentDevice.ReadAsync(db, deviceName, cancellationToken);
             var keys = current?.Lines.Select(l => RegistrationStore.LineKey(l.Dn, l.Partition)).ToHashSet(StringComparer.Ordinal) ?? [];
-            var removed = await RegistrationStore.RemoveLinesNotOnAsync(db, deviceName, keys, cancellationToken);
-            if (removed > 0)
+            var stale = rows.Where(r => !keys.Contains(RegistrationStore.LineKey(r.Aor, r.Partition))).ToList();
+            if (stale.Count > 0)
             {
-                LogStaleRemoved(logger, deviceName, removed);
+                db.Registrations.RemoveRange(stale);
+                await db.SaveChangesAsync(cancellationToken);
+                LogStaleRemoved(logger, deviceName, stale.Count);
             }
         }
 

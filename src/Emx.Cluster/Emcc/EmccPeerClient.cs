@@ -43,7 +43,7 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
     /// <summary>The EMService path on every cluster.</summary>
     public const string ServicePath = "/emservice/EMServiceServlet";
 
-    private readonly ILogger _trace = loggers.CreateLogger(EmccService.TraceCategory);
+    private readonly ILogger _logger = loggers.CreateLogger<EmccPeerClient>();
 
     /// <summary>The URL of a remote cluster's EMService.</summary>
     public static Uri UrlOf(RemoteCluster remote)
@@ -58,7 +58,6 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
         ArgumentNullException.ThrowIfNull(remote);
         ArgumentNullException.ThrowIfNull(request);
         var url = UrlOf(remote);
-        LogSending(_trace, request.Type, remote.ClusterId, url);
         using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         answer.CancelAfter(http.AnswerTimeout);
         try
@@ -71,23 +70,22 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
             if (!response.IsSuccessStatusCode)
             {
                 var status = "HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                LogFailed(_trace, request.Type, remote.ClusterId, status);
+                LogFailed(_logger, request.Type, remote.ClusterId, status);
                 return EmccResponse.Failure(request.Type, 208, $"EMService Connection Error: {remote.ClusterId} answered {status}");
             }
 
             if (!EmccXml.TryParseResponse(body, out var parsed, out var error) || parsed!.Type != request.Type)
             {
-                LogFailed(_trace, request.Type, remote.ClusterId, "unreadable answer: " + (error ?? "wrong type"));
+                LogFailed(_logger, request.Type, remote.ClusterId, "unreadable answer: " + (error ?? "wrong type"));
                 return EmccResponse.Failure(request.Type, 1, "Error on parsing the answer of " + remote.ClusterId);
             }
 
-            LogAnswered(_trace, request.Type, remote.ClusterId, parsed.ErrorCode);
             return parsed;
         }
         catch (OperationCanceledException) when (answer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Connected (a connection that cannot be made fails sooner, at the connect timeout) but no answer in time.
-            LogFailed(_trace, request.Type, remote.ClusterId, "no answer in time");
+            LogFailed(_logger, request.Type, remote.ClusterId, "no answer in time");
             return EmccResponse.Failure(request.Type, 40, $"No Response from Remote Host: {remote.ClusterId} did not answer within {http.AnswerTimeout.TotalSeconds} s");
         }
         catch (Exception ex) when (ex is HttpRequestException or AuthenticationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -95,16 +93,10 @@ public sealed partial class EmccPeerClient(EmccHttp http, ILoggerFactory loggers
             var reason = ex.InnerException is AuthenticationException || ex is AuthenticationException
                 ? "certificate not trusted"
                 : ex is TaskCanceledException ? "no connection in time" : ex.Message;
-            LogFailed(_trace, request.Type, remote.ClusterId, reason);
+            LogFailed(_logger, request.Type, remote.ClusterId, reason);
             return EmccResponse.Failure(request.Type, 208, $"EMService Connection Error: {remote.ClusterId}: {reason}");
         }
     }
-
-    [LoggerMessage(EventId = 2500, Level = LogLevel.Debug, Message = "EMCC {Type} request to {Cluster} at {Url}")]
-    private static partial void LogSending(ILogger logger, EmccRequestType type, string cluster, Uri url);
-
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Debug, Message = "EMCC {Type} answer from {Cluster}: error {Error}")]
-    private static partial void LogAnswered(ILogger logger, EmccRequestType type, string cluster, int? error);
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "EMCC {Type} request to {Cluster} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, EmccRequestType type, string cluster, string reason);

@@ -38,11 +38,18 @@ public sealed partial class EmccService(
     TimeProvider time,
     ILoggerFactory loggers)
 {
-    /// <summary>The EMCC trace category (Debug): one line per step, on both clusters, like the seed 004 walkthrough.</summary>
-    public const string TraceCategory = "Emx.Trace.Emcc";
+    /// <summary>
+    /// The EMCC trace category: the Extension Mobility trace's (<see cref="EmTrace.Category"/>, Debug), as EMCC is part
+    /// of CUCM's Cisco Extension Mobility service. One line per step on both clusters, like the seed 004 walkthrough.
+    /// </summary>
+    public const string TraceCategory = EmTrace.Category;
 
-    private readonly ILogger _trace = loggers.CreateLogger(TraceCategory);
+    private readonly EmTrace _trace = new(loggers);
     private readonly KeyedLocks _locks = new();
+    private readonly EmccConfigCache _config = new(contexts, settings, time);
+
+    /// <summary>The home cluster's login tokens (check user verified the PIN; the home login does not again).</summary>
+    public EmccLoginTokens LoginTokens { get; } = new(time);
 
     /// <summary>This cluster as it introduces itself to others.</summary>
     public async Task<EmccClusterInfo> IdentityAsync(CancellationToken cancellationToken)
@@ -57,14 +64,27 @@ public sealed partial class EmccService(
     public async Task<EmccResponse> HandleAsync(EmccRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var started = time.GetTimestamp();
+        var trace = new TraceScope(extensionMobility.NextRequestNumber(), "home", request.UserId ?? "-", request.From.Id, request.RequestNumber, null);
+        var step = StepName(request.Type);
+        if (Tracing)
+        {
+            Trace(trace, "EMService", $"Request Type=EMCC: {step} from {request.From.Id} ({request.From.Version}, {request.From.SecurityMode})");
+        }
+
         var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
         var response = request.Type switch
         {
-            EmccRequestType.CheckUser => await CheckUserAsync(request, cancellationToken).ConfigureAwait(false),
-            EmccRequestType.HomeLogin => await HomeLoginAsync(request, me, cancellationToken).ConfigureAwait(false),
-            EmccRequestType.Logout => await RemoteLogoutAsync(request, cancellationToken).ConfigureAwait(false),
+            EmccRequestType.CheckUser => await CheckUserAsync(request, trace, cancellationToken).ConfigureAwait(false),
+            EmccRequestType.HomeLogin => await HomeLoginAsync(request, me, trace, cancellationToken).ConfigureAwait(false),
+            EmccRequestType.Logout => await RemoteLogoutAsync(request, trace, cancellationToken).ConfigureAwait(false),
             _ => await ClusterInfoAsync(me, cancellationToken).ConfigureAwait(false),
         };
+        if (Tracing)
+        {
+            Trace(trace, "EmccRequest", step + " result: " + Result(response.ErrorCode, response.ErrorText), time.GetElapsedTime(started));
+        }
+
         return response with { From = me };
     }
 
@@ -102,36 +122,40 @@ public sealed partial class EmccService(
         };
     }
 
-    private async Task<EmccResponse> CheckUserAsync(EmccRequest request, CancellationToken cancellationToken)
+    private async Task<EmccResponse> CheckUserAsync(EmccRequest request, TraceScope trace, CancellationToken cancellationToken)
     {
         var userId = request.UserId ?? string.Empty;
-        Trace(request.From.Id, userId, "check user", "EMCC Check User Request received");
+        if (Tracing)
+        {
+            Trace(trace, "EmccCheckUser", $"Checking if User {userId} exists in local database");
+        }
+
         await using var db = contexts.Create();
         var user = await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken).ConfigureAwait(false);
         if (user is null)
         {
-            Trace(request.From.Id, userId, "check user", "no user exists with that id here");
+            Trace(trace, "EmccCheckUser", "no user exists with that id here");
             return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, false, []) };
         }
 
-        var pinCheck = await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false);
-        if (pinCheck == CredentialCheck.LockedOut)
+        var check = await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        if (check == CredentialCheck.LockedOut)
         {
             // The directory will not authenticate the user now, whatever PIN is typed: 204 "Directory server error".
-            Trace(request.From.Id, userId, "check user", "user exists; PIN locked by the credential policy (204)");
+            Trace(trace, "authenticate pin", "refused: PIN locked by the credential policy (204)");
             return EmccResponse.Failure(EmccRequestType.CheckUser, 204, "Directory server error");
         }
 
-        if (pinCheck != CredentialCheck.Accepted)
+        if (check != CredentialCheck.Accepted)
         {
-            Trace(request.From.Id, userId, "check user", "user exists; PIN refused (2)");
+            Trace(trace, "authenticate pin", "refused: wrong PIN");
             return EmccResponse.Failure(EmccRequestType.CheckUser, 2, "EMCC Authentication Error");
         }
 
         if (user.PinMustChangeAtNextLogin)
         {
             // The PIN is changed at home (self-care or a home phone); the visiting cluster cannot change it.
-            Trace(request.From.Id, userId, "check user", "user exists; PIN accepted; User Must Change at Next Login (41)");
+            Trace(trace, "authenticate pin", "accepted; User Must Change at Next Login (41)");
             return EmccResponse.Failure(EmccRequestType.CheckUser, 41, "PIN change is required");
         }
 
@@ -141,11 +165,20 @@ public sealed partial class EmccService(
             profiles.Insert(0, preferred);
         }
 
-        Trace(request.From.Id, userId, "check user", $"user exists; PIN accepted; {profiles.Count} profile(s)");
-        return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, true, profiles) };
+        // The PIN was verified for this device: the home login that follows presents the token instead (older
+        // visiting clusters name no device and get none).
+        var token = request.Device is { Name.Length: > 0 } device && user.PinHash is { } pinHash
+            ? LoginTokens.Issue(user.UserId, request.From.Id, device.Name, pinHash)
+            : null;
+        if (Tracing)
+        {
+            Trace(trace, "authenticate pin", $"accepted; User Exists; Device Profiles: {string.Join(", ", profiles)}; login token {(token is null ? "not issued" : "issued for " + request.Device!.Name)}");
+        }
+
+        return new EmccResponse { Type = EmccRequestType.CheckUser, CheckUser = new EmccCheckUserResult(userId, true, profiles, token) };
     }
 
-    private async Task<EmccResponse> HomeLoginAsync(EmccRequest request, EmccClusterInfo me, CancellationToken cancellationToken)
+    private async Task<EmccResponse> HomeLoginAsync(EmccRequest request, EmccClusterInfo me, TraceScope trace, CancellationToken cancellationToken)
     {
         var userId = request.UserId ?? string.Empty;
         var device = request.Device;
@@ -154,10 +187,14 @@ public sealed partial class EmccService(
             return Fail(1, "a home login needs a user and a device");
         }
 
-        Trace(request.From.Id, userId, "home login", $"EMCC Home Cluster Login Request for {device.Name} ({device.Model}, {(device.Secure ? "secure" : "non-secure")})");
+        if (Tracing)
+        {
+            Trace(trace, "processEmccRequest", $"Received EMCC Home Cluster Login Request for {userId} on {device.Name} ({device.Model}, {(device.Secure ? "secure" : "non-secure")})");
+        }
+
         using var held = await _locks.AcquireAsync(["user:" + userId, "device:" + device.Name], cancellationToken).ConfigureAwait(false);
-        await using var db = contexts.Create();
-        var remote = await db.Config<RemoteCluster>().AsNoTracking().FirstOrDefaultAsync(r => r.ClusterId == request.From.Id, cancellationToken).ConfigureAwait(false);
+        var config = await _config.GetAsync(cancellationToken).ConfigureAwait(false);
+        var remote = config.Remote(request.From.Id);
         if (remote is null)
         {
             return Fail(35, $"visiting cluster {request.From.Id} is not a remote cluster here");
@@ -174,15 +211,24 @@ public sealed partial class EmccService(
             return Fail(38, $"EMCC is not enabled for remote cluster {remote.ClusterId}");
         }
 
+        await using var db = contexts.Create();
         var user = await db.Config<EndUser>().AsNoTracking().FirstOrDefaultAsync(u => u.UserId == userId, cancellationToken).ConfigureAwait(false);
         if (user is null)
         {
             return Fail(23, "no such user");
         }
 
-        if (await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false) != CredentialCheck.Accepted)
+        if (LoginTokens.TryConsume(request.LoginToken, userId, request.From.Id, device.Name, user.PinHash))
         {
-            return Fail(2, "PIN refused");
+            Trace(trace, "authenticate pin", "verified at check user (login token accepted)");
+        }
+        else
+        {
+            Trace(trace, "authenticate pin", request.LoginToken is null ? "no login token: verifying the PIN" : "login token not valid (expired, used, or for another login): verifying the PIN");
+            if (await credentials.CheckPinAsync(user, request.Pin ?? string.Empty, cancellationToken).ConfigureAwait(false) != CredentialCheck.Accepted)
+            {
+                return Fail(2, "PIN refused");
+            }
         }
 
         if (!user.EnableExtensionMobilityCrossCluster)
@@ -196,29 +242,34 @@ public sealed partial class EmccService(
         }
 
         var security = EmccRules.Security(me.Version, me.SecurityMode == "mixed", request.From.Version, request.From.SecurityMode == "mixed", device.Secure);
-        Trace(request.From.Id, userId, "home login", $"DeviceSecurityMode: {(device.Secure ? 1 : 0)} HomeCluster SecurityMode: {(me.SecurityMode == "mixed" ? 1 : 0)} -> {security.Outcome}");
+        if (Tracing)
+        {
+            Trace(trace, "processEmccRequest", $"DeviceSecurityMode: {(device.Secure ? 1 : 0)} HomeCluster SecurityMode: {(me.SecurityMode == "mixed" ? 1 : 0)} -> {security.Outcome}");
+        }
+
         if (!security.Allowed)
         {
             return Fail(security.ErrorCode!.Value, "security mode: " + security.Outcome);
         }
 
-        var feature = await settings.GetAsync<EmccFeatureConfiguration>(cancellationToken).ConfigureAwait(false);
-        var tftp1 = await TftpAddressAsync(db, feature.DefaultTftpServerForEmccLoginDevice, cancellationToken).ConfigureAwait(false);
-        if (tftp1 is null)
+        if (config.Tftp1 is not { } tftp1)
         {
             return Fail(39, "Default TFTP Server for EMCC Login Device is not set");
         }
 
-        var tftp2 = await TftpAddressAsync(db, feature.BackupTftpServerForEmccLoginDevice, cancellationToken).ConfigureAwait(false);
-        var template = await db.Config<EmccTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Default, cancellationToken).ConfigureAwait(false);
+        var template = config.DefaultTemplate;
         if (template?.DeviceSecurityProfile is { } securityProfileName
-            && await db.Config<DeviceSecurityProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == securityProfileName, cancellationToken).ConfigureAwait(false) is { IsSecure: true })
+            && config.SecurityProfiles.TryGetValue(securityProfileName, out var templateSecurity) && templateSecurity.IsSecure)
         {
             return Fail(43, $"the default EMCC template's device security profile {securityProfileName} is not Non Secure");
         }
 
         var parameters = await settings.GetAsync<ExtensionMobilityServiceParameters>(cancellationToken).ConfigureAwait(false);
-        var elsewhere = await db.EmccSessions.AnyAsync(s => s.Side == EmccSide.Home && s.UserId == userId && s.DeviceName != device.Name, cancellationToken).ConfigureAwait(false)
+
+        // One read for this device's home login (re-login) and the user's other EMCC logins.
+        var sessions = await db.EmccSessions.Where(s => s.Side == EmccSide.Home && (s.UserId == userId || s.DeviceName == device.Name)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var existing = sessions.FirstOrDefault(s => s.DeviceName == device.Name);
+        var elsewhere = sessions.Any(s => s.UserId == userId && s.DeviceName != device.Name)
             || await db.ExtensionMobilityDynamics.AnyAsync(e => e.CurrentUserId == userId, cancellationToken).ConfigureAwait(false);
         if (elsewhere && parameters.MultipleLoginBehavior == MultipleLoginBehavior.NotAllowed)
         {
@@ -232,22 +283,18 @@ public sealed partial class EmccService(
             return Fail(12, "no device profile for the user");
         }
 
-        var taken = await db.EmccSessions.Where(s => s.Side == EmccSide.Home && s.EmccDevice != null).Select(s => s.EmccDevice!).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await db.EmccSessions.FirstOrDefaultAsync(s => s.Side == EmccSide.Home && s.DeviceName == device.Name, cancellationToken).ConfigureAwait(false);
+        // The lowest-numbered EMCC device no home login holds, found in the database (not by reading them all).
         var emccDevice = existing?.EmccDevice
-            ?? (await db.Config<EmccDevice>().AsNoTracking().OrderBy(d => d.Number).Select(d => d.Name).ToListAsync(cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(name => !taken.Contains(name));
+            ?? await db.Config<EmccDevice>().AsNoTracking()
+                .Where(d => !db.EmccSessions.Any(s => s.Side == EmccSide.Home && s.EmccDevice == d.Name))
+                .OrderBy(d => d.Number).Select(d => d.Name)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (emccDevice is null)
         {
             return Fail(33, "every EMCC dummy device is in use");
         }
 
-        var pools = await db.Config<DevicePool>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-        var geolocations = await db.Config<Geolocation>().AsNoTracking().ToDictionaryAsync(g => g.Name, cancellationToken).ConfigureAwait(false);
-        var filter = feature.EmccGeolocationFilter is { } filterName
-            ? await db.Config<GeolocationFilter>().AsNoTracking().FirstOrDefaultAsync(f => f.Name == filterName, cancellationToken).ConfigureAwait(false)
-            : null;
-        var roaming = EmccRules.RoamingDevicePool(device.Geolocation, filter, pools, geolocations)?.Name ?? template?.DevicePool ?? "Default";
+        var roaming = EmccRules.RoamingDevicePool(device.Geolocation, config.GeolocationFilter, config.DevicePools, config.Geolocations)?.Name ?? template?.DevicePool ?? "Default";
         TimeSpan? duration = LoginTime.TryParse(parameters.InterClusterMaximumLoginTime, out var limit) && limit > TimeSpan.Zero ? limit : null;
         var now = time.GetUtcNow();
 
@@ -269,30 +316,32 @@ public sealed partial class EmccService(
 
         db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc:" + request.From.Id, Action = "emccHomeLogin", Target = "emcc", Key = device.Name, Detail = $"{userId} on {emccDevice} with {profileName}, pool {roaming}" });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        Trace(request.From.Id, userId, "home login", $"Performing Home Device Login: {device.Name} as {emccDevice}, profile {profileName}, device pool {roaming}, duration {(duration is { } d ? d.TotalSeconds + " s" : "none")}");
+        if (Tracing)
+        {
+            Trace(trace, "EmccHomeLogin", $"Performing Home Device Login for {userId}: {device.Name} as {emccDevice}, profile {profileName}, device pool {roaming}, TFTP {tftp1}");
+            Trace(trace, "computeLoginDuration", duration is { } d
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{device.Name}: scheduleLogout: automatic logout in {d.TotalSeconds:0} secs")
+                : $"{device.Name}: no Inter-cluster Maximum Login Time, no automatic logout");
+        }
+
         return new EmccResponse
         {
             Type = EmccRequestType.HomeLogin,
-            HomeLogin = new EmccHomeLoginResult { EmccDevice = emccDevice, Profile = profileName, Tftp1 = tftp1, Tftp2 = tftp2, LoginDuration = duration, DevicePool = roaming },
+            HomeLogin = new EmccHomeLoginResult { EmccDevice = emccDevice, Profile = profileName, Tftp1 = tftp1, Tftp2 = config.Tftp2, LoginDuration = duration, DevicePool = roaming },
         };
 
-        EmccResponse Fail(int code, string detail)
-        {
-            Trace(request.From.Id, userId, "home login", $"refused ({code}): {detail}");
-            return EmccResponse.Failure(EmccRequestType.HomeLogin, code, detail);
-        }
+        static EmccResponse Fail(int code, string detail) => EmccResponse.Failure(EmccRequestType.HomeLogin, code, detail);
     }
 
     /// <summary>A logout sent by the other side: from the visiting cluster (home frees the device and restarts the phone), or from home (visiting forgets).</summary>
-    private async Task<EmccResponse> RemoteLogoutAsync(EmccRequest request, CancellationToken cancellationToken)
+    private async Task<EmccResponse> RemoteLogoutAsync(EmccRequest request, TraceScope trace, CancellationToken cancellationToken)
     {
         var deviceName = request.Device?.Name ?? string.Empty;
         await using var db = contexts.Create();
         var sessions = await db.EmccSessions.Where(s => s.DeviceName == deviceName && s.RemoteClusterId == request.From.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         if (sessions.Count == 0)
         {
-            Trace(request.From.Id, request.UserId ?? string.Empty, "logout", $"{deviceName}: no EMCC login with {request.From.Id} (19)");
-            return EmccResponse.Failure(EmccRequestType.Logout, 19, "No user logged in");
+            return EmccResponse.Failure(EmccRequestType.Logout, 19, $"No user logged in: {deviceName} has no EMCC login with {request.From.Id}");
         }
 
         var now = time.GetUtcNow();
@@ -306,7 +355,11 @@ public sealed partial class EmccService(
 
         db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc:" + request.From.Id, Action = "emccLogout", Target = "emcc", Key = deviceName, Detail = request.Reason });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        Trace(request.From.Id, sessions[0].UserId, "logout", $"{deviceName}: EMCC login ended ({request.Reason ?? "logout"})");
+        if (Tracing)
+        {
+            Trace(trace, "logout", $"{deviceName}: EMCC login of {sessions[0].UserId} ended ({request.Reason ?? "logout"}){(events.Count > 0 ? "; the phone restarts" : string.Empty)}");
+        }
+
         if (events.Count > 0)
         {
             extensionMobility.Announce(events);
@@ -315,31 +368,32 @@ public sealed partial class EmccService(
         return new EmccResponse { Type = EmccRequestType.Logout };
     }
 
-    private static async Task<string?> TftpAddressAsync(EmxDbContext db, string? server, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            return null;
-        }
-
-        var node = await db.Nodes.AsNoTracking().FirstOrDefaultAsync(n => n.Name == server || n.Address == server, cancellationToken).ConfigureAwait(false);
-        return node is { ConfigPort: > 0 } ? node.Address + ":" + node.ConfigPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : server;
-    }
-
     // ------------------------------------------------------------------ visiting side
 
     /// <summary>
     /// The visiting side of an EMCC login from EMApp (EMCC=true, the user is not local): device checks, find the
     /// home cluster, home login, then the visiting device login that restarts the phone towards its home cluster.
     /// </summary>
-    public async Task<EmccOutcome> VisitingLoginAsync(string deviceName, string userId, string pin, CancellationToken cancellationToken)
+    public Task<EmccOutcome> VisitingLoginAsync(string deviceName, string userId, string pin, CancellationToken cancellationToken) =>
+        VisitingLoginAsync(deviceName, userId, pin, null, cancellationToken);
+
+    /// <summary>As <see cref="VisitingLoginAsync(string, string, string, CancellationToken)"/>, traced under the EMApp request's number.</summary>
+    public async Task<EmccOutcome> VisitingLoginAsync(string deviceName, string userId, string pin, long? requestNumber, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceName);
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(pin);
+        var started = time.GetTimestamp();
+        var number = requestNumber ?? extensionMobility.NextRequestNumber();
+        var trace = new TraceScope(number, "visiting", userId, null, null, deviceName);
+        if (Tracing)
+        {
+            Trace(trace, "processEmccRequest", $"Received EMCC Login Request for {userId} on {deviceName}");
+        }
+
         var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
-        Trace(me.Id, userId, "visiting login", $"EMCC Request for {userId} on {deviceName}");
         using var held = await _locks.AcquireAsync(["device:" + deviceName], cancellationToken).ConfigureAwait(false);
+        var config = await _config.GetAsync(cancellationToken).ConfigureAwait(false);
         List<RemoteCluster> remotes;
         EmccDeviceInfo info;
         await using (var db = contexts.Create())
@@ -350,8 +404,7 @@ public sealed partial class EmccService(
                 return Refuse(11, "the device does not exist");
             }
 
-            var model = await db.Config<PhoneModel>().AsNoTracking().FirstOrDefaultAsync(m => m.Name == phone.Model, cancellationToken).ConfigureAwait(false);
-            if (model is null || !model.Supports(PhoneFeature.ExtensionMobilityCrossCluster))
+            if (!config.Models.TryGetValue(phone.Model, out var model) || !model.Supports(PhoneFeature.ExtensionMobilityCrossCluster))
             {
                 return Refuse(32, $"model {phone.Model} does not support EMCC");
             }
@@ -373,7 +426,7 @@ public sealed partial class EmccService(
                 return Refuse(211, "EMCC or PSTN Access is not active in this cluster's Intercluster Service Profile");
             }
 
-            remotes = await db.Config<RemoteCluster>().AsNoTracking().OrderBy(r => r.ClusterId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            remotes = [.. config.Remotes];
             if (remotes.Count == 0)
             {
                 return Refuse(36, "no remote cluster is configured");
@@ -390,12 +443,8 @@ public sealed partial class EmccService(
                     : Refuse(208, "no remote cluster has EMCC remotely activated");
             }
 
-            var securityProfile = phone.DeviceSecurityProfile is { } spName
-                ? await db.Config<DeviceSecurityProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Name == spName, cancellationToken).ConfigureAwait(false)
-                : null;
-            var geolocation = phone.Geolocation is { } geoName
-                ? await db.Config<Geolocation>().AsNoTracking().FirstOrDefaultAsync(g => g.Name == geoName, cancellationToken).ConfigureAwait(false)
-                : null;
+            var securityProfile = phone.DeviceSecurityProfile is { } spName ? config.SecurityProfiles.GetValueOrDefault(spName) : null;
+            var geolocation = phone.Geolocation is { } geoName ? config.Geolocations.GetValueOrDefault(geoName) : null;
             info = new EmccDeviceInfo
             {
                 Name = deviceName,
@@ -406,13 +455,29 @@ public sealed partial class EmccService(
             };
         }
 
-        // findHomeCluster: ask every remote cluster with EMCC whether the user is theirs.
+        if (Tracing)
+        {
+            Trace(trace, "checkDeviceAllowsLogin", $"{deviceName}: model {info.Model} supports EMCC, Extension Mobility enabled, no user currently logged in ({(info.Secure ? "secure" : "non-secure")})");
+            Trace(trace, "findHomeCluster", $"Finding Home Cluster for User: {userId}: asking {string.Join(", ", remotes.Select(r => r.ClusterId))}");
+        }
+
+        // findHomeCluster: ask every remote cluster with EMCC whether the user is theirs. The device goes along, so
+        // the home cluster can give a login token for it (the home login then needs no second PIN check).
         RemoteCluster? home = null;
         IReadOnlyList<string> profiles = [];
+        string? loginToken = null;
         int? firstError = null;
         foreach (var remote in remotes)
         {
-            var check = await peers.SendAsync(remote, new EmccRequest { Type = EmccRequestType.CheckUser, From = me, UserId = userId, Pin = pin }, cancellationToken).ConfigureAwait(false);
+            var asked = time.GetTimestamp();
+            var check = await peers.SendAsync(remote, new EmccRequest { Type = EmccRequestType.CheckUser, From = me, RequestNumber = number, UserId = userId, Pin = pin, Device = info }, cancellationToken).ConfigureAwait(false);
+            if (Tracing)
+            {
+                Trace(trace, "EmccCheckUser", $"{remote.ClusterId} ({EmccPeerClient.UrlOf(remote)}): " + (check.ErrorCode is { } error
+                    ? $"error {error}: {check.ErrorText}"
+                    : check.CheckUser is { Exists: true } exists ? $"User Exists, {exists.Profiles.Count} device profile(s), login token {(exists.LoginToken is null ? "none" : "given")}" : "no such user"), time.GetElapsedTime(asked));
+            }
+
             if (check.ErrorCode is { } code)
             {
                 firstError ??= code;
@@ -435,7 +500,7 @@ public sealed partial class EmccService(
 
                 home = remote;
                 profiles = found.Profiles;
-                Trace(me.Id, userId, "visiting login", $"home cluster is {remote.ClusterId} ({profiles.Count} profile(s))");
+                loginToken = found.LoginToken;
                 break;
             }
         }
@@ -447,16 +512,31 @@ public sealed partial class EmccService(
                 : Refuse(23, "the user is not found in any remote cluster");
         }
 
+        if (Tracing)
+        {
+            Trace(trace, "EmccLoginRequest", $"Home Cluster for User {userId} is {home.ClusterId} ({EmccPeerClient.UrlOf(home)}); Device Profile for this user is: {(profiles.Count > 0 ? profiles[0] : "(default)")}");
+        }
+
+        var sent = time.GetTimestamp();
         var login = await peers.SendAsync(home, new EmccRequest
         {
             Type = EmccRequestType.HomeLogin,
             From = me,
+            RequestNumber = number,
             UserId = userId,
             Pin = pin,
+            LoginToken = loginToken,
             Profile = profiles.Count > 0 ? profiles[0] : null,
             Device = info,
         }, cancellationToken).ConfigureAwait(false);
-        if (login.ErrorCode is { } homeError || login.HomeLogin is not { } result)
+        if (Tracing)
+        {
+            Trace(trace, "performDoLogin", $"home login at {home.ClusterId}: " + (login.HomeLogin is { } answer
+                ? $"success: {answer.EmccDevice}, profile {answer.Profile}, device pool {answer.DevicePool ?? "-"}, TFTP {answer.Tftp1}"
+                : $"error {login.ErrorCode ?? 0}: {login.ErrorText}"), time.GetElapsedTime(sent));
+        }
+
+        if (login.ErrorCode is not null || login.HomeLogin is not { } result)
         {
             return Refuse(login.ErrorCode ?? 0, "home login refused: " + login.ErrorText, home.ClusterId);
         }
@@ -488,12 +568,21 @@ public sealed partial class EmccService(
             extensionMobility.Announce([restart]);
         }
 
-        Trace(me.Id, userId, "visiting login", $"Performing Visiting Device Login: {deviceName} -> home {home.ClusterId} TFTP {result.Tftp1}; Successfully performed Login");
+        if (Tracing)
+        {
+            Trace(trace, "performVisitingDeviceLogin", $"{deviceName}: configuration points at home {home.ClusterId} (TFTP {result.Tftp1}); the phone restarts");
+            Trace(trace, "EmccRequest", $"result: success: Successfully performed Login for user {userId} at {deviceName}", time.GetElapsedTime(started));
+        }
+
         return new EmccOutcome(null, "logged in", home.ClusterId);
 
         EmccOutcome Refuse(int code, string detail, string? homeId = null)
         {
-            Trace(me.Id, userId, "visiting login", $"refused ({code}): {detail}");
+            if (Tracing)
+            {
+                Trace(trace, "EmccRequest", "result: " + Result(code, detail), time.GetElapsedTime(started));
+            }
+
             return new EmccOutcome(code, detail, homeId);
         }
     }
@@ -506,33 +595,48 @@ public sealed partial class EmccService(
     public async Task<EmccOutcome> HomeLogoutAsync(string deviceName, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceName);
+        var started = time.GetTimestamp();
+        var number = extensionMobility.NextRequestNumber();
         using var held = await _locks.AcquireAsync(["device:" + deviceName], cancellationToken).ConfigureAwait(false);
         EmccSession? session;
-        RemoteCluster? visiting;
         await using (var db = contexts.Create())
         {
             session = await db.EmccSessions.FirstOrDefaultAsync(s => s.Side == EmccSide.Home && s.DeviceName == deviceName, cancellationToken).ConfigureAwait(false);
             if (session is null)
             {
+                if (Tracing)
+                {
+                    Trace(new TraceScope(number, "home", "-", null, null, deviceName), "logout", $"{reason}: no EMCC login on {deviceName} (19)", time.GetElapsedTime(started));
+                }
+
                 return new EmccOutcome(19, "no EMCC login on " + deviceName);
             }
 
-            visiting = await db.Config<RemoteCluster>().AsNoTracking().FirstOrDefaultAsync(r => r.ClusterId == session.RemoteClusterId, cancellationToken).ConfigureAwait(false);
+            var trace = new TraceScope(number, "home", session.UserId, null, null, deviceName);
+            var visiting = (await _config.GetAsync(cancellationToken).ConfigureAwait(false)).Remote(session.RemoteClusterId);
             var now = time.GetUtcNow();
             db.EmccSessions.Remove(session);
             var restart = new DeviceEvent { DeviceName = deviceName, Kind = DeviceEventKind.Restart, Reason = "EMCC " + reason + " " + session.UserId, Time = now };
             db.DeviceEvents.Add(restart);
             db.AuditLog.Add(new AuditEntry { Time = now, Actor = "emcc", Action = "emccHomeLogout", Target = "emcc", Key = deviceName, Detail = $"{session.UserId} ({reason}); {session.EmccDevice} freed" });
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await TellVisitingAsync(visiting, session, reason, cancellationToken).ConfigureAwait(false);
+            if (Tracing)
+            {
+                Trace(trace, "logout", $"home logout ({reason}); {session.EmccDevice} freed; the phone restarts towards {session.RemoteClusterId}");
+            }
+
+            await TellVisitingAsync(visiting, session, reason, trace, cancellationToken).ConfigureAwait(false);
             extensionMobility.Announce([restart]);
+            if (Tracing)
+            {
+                Trace(trace, "EmccRequest", "logout result: success", time.GetElapsedTime(started));
+            }
         }
 
-        Trace(session.RemoteClusterId, session.UserId, "logout", $"{deviceName}: home logout ({reason}); {session.EmccDevice} freed");
         return new EmccOutcome(null, "logged out", null);
     }
 
-    private async Task TellVisitingAsync(RemoteCluster? visiting, EmccSession session, string reason, CancellationToken cancellationToken)
+    private async Task TellVisitingAsync(RemoteCluster? visiting, EmccSession session, string reason, TraceScope trace, CancellationToken cancellationToken)
     {
         if (visiting is null)
         {
@@ -540,17 +644,21 @@ public sealed partial class EmccService(
         }
 
         var me = await IdentityAsync(cancellationToken).ConfigureAwait(false);
+        var sent = time.GetTimestamp();
         var answer = await peers.SendAsync(visiting, new EmccRequest
         {
             Type = EmccRequestType.Logout,
             From = me,
+            RequestNumber = trace.Number,
             UserId = session.UserId,
             Device = new EmccDeviceInfo { Name = session.DeviceName, Model = session.PhoneModel ?? "unknown" },
             Reason = reason,
         }, cancellationToken).ConfigureAwait(false);
-        if (answer.ErrorCode is { } code)
+        if (Tracing)
         {
-            Trace(visiting.ClusterId, session.UserId, "logout", $"visiting cluster not told ({code}): its expired EMCC device maintenance will clean up");
+            Trace(trace, "logout", answer.ErrorCode is { } code
+                ? $"visiting cluster {visiting.ClusterId} not told (error {code}): its expired EMCC device maintenance will clean up"
+                : $"visiting cluster {visiting.ClusterId} told", time.GetElapsedTime(sent));
         }
     }
 
@@ -574,8 +682,32 @@ public sealed partial class EmccService(
         return new EmccOutcome(null, "visiting record removed", session.RemoteClusterId);
     }
 
-    private void Trace(string cluster, string user, string step, string detail) => LogStep(_trace, step, user, cluster, detail);
+    /// <summary>Whether the EMCC trace is on: details are only built then.</summary>
+    private bool Tracing => _trace.Enabled;
 
-    [LoggerMessage(EventId = 2510, Level = LogLevel.Debug, Message = "EMCC {Step} [{User} / {Cluster}]: {Detail}")]
-    private static partial void LogStep(ILogger logger, string step, string user, string cluster, string detail);
+    private void Trace(in TraceScope scope, string step, string detail, TimeSpan? elapsed = null)
+    {
+        if (!_trace.Enabled)
+        {
+            return;
+        }
+
+        var party = scope.PeerCluster is { } peer
+            ? "from " + peer + (scope.PeerRequestNumber is { } n ? " request " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty)
+            : "on " + scope.Device;
+        _trace.Emcc(scope.Number, scope.Side, scope.User, party, step, detail, elapsed);
+    }
+
+    private static string Result(int? code, string? text) => code is { } c ? $"error {c.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {text}" : "success";
+
+    private static string StepName(EmccRequestType type) => type switch
+    {
+        EmccRequestType.CheckUser => "check user",
+        EmccRequestType.HomeLogin => "home login",
+        EmccRequestType.Logout => "logout",
+        _ => "cluster info",
+    };
+
+    /// <summary>What every trace line of one request names: its number, the side, the user, and the peer's request or the device.</summary>
+    private readonly record struct TraceScope(long Number, string Side, string User, string? PeerCluster, long? PeerRequestNumber, string? Device);
 }

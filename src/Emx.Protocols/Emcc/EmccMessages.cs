@@ -57,11 +57,23 @@ public sealed record EmccRequest
     /// <summary>The sending cluster.</summary>
     public required EmccClusterInfo From { get; init; }
 
+    /// <summary>
+    /// The sender's request number (its EMService/EMApp trace), so the answering cluster's trace can name it, as CUCM's
+    /// does ("2 : 3 : ClusterOne"). Null when not given; only positive numbers are written or read.
+    /// </summary>
+    public long? RequestNumber { get; init; }
+
     /// <summary>The user id (check user, home login, logout).</summary>
     public string? UserId { get; init; }
 
     /// <summary>The PIN (check user, home login). Never logged.</summary>
     public string? Pin { get; init; }
+
+    /// <summary>
+    /// The login token the home cluster's check user answer gave (home login): the home cluster verified the PIN then,
+    /// and accepts the token once, instead of verifying the PIN again. Never logged. Null when there is none.
+    /// </summary>
+    public string? LoginToken { get; init; }
 
     /// <summary>The chosen device profile (home login), or null for the user's default.</summary>
     public string? Profile { get; init; }
@@ -71,10 +83,40 @@ public sealed record EmccRequest
 
     /// <summary>What ended the login, for traces (logout).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The request without its secrets (PIN, login token), for traces and failure messages.</summary>
+    public override string ToString() =>
+        $"EmccRequest {{ Type = {Type}, From = {From.Id}, RequestNumber = {RequestNumber}, UserId = {UserId}, Pin = {(Pin is null ? "none" : "(given)")}, LoginToken = {(LoginToken is null ? "none" : "(given)")}, Device = {Device?.Name} }}";
 }
 
 /// <summary>A successful check user: the user exists at the answering cluster, with these device profiles.</summary>
-public sealed record EmccCheckUserResult(string UserId, bool Exists, IReadOnlyList<string> Profiles);
+/// <param name="UserId">The user id asked about.</param>
+/// <param name="Exists">Whether the user is at home in the answering cluster.</param>
+/// <param name="Profiles">The user's device profiles, the default first.</param>
+/// <param name="LoginToken">
+/// When the answering cluster verified the PIN for a named device: a short-lived, single-use token the home login
+/// presents instead of the PIN being verified again (docs/emcc-protocol.md). Never logged.
+/// </param>
+public sealed record EmccCheckUserResult(string UserId, bool Exists, IReadOnlyList<string> Profiles, string? LoginToken = null)
+{
+    /// <summary>The result without the login token.</summary>
+    public override string ToString() =>
+        $"EmccCheckUserResult {{ UserId = {UserId}, Exists = {Exists}, Profiles = {string.Join(", ", Profiles)}, LoginToken = {(LoginToken is null ? "none" : "(given)")} }}";
+}
+
+/// <summary>The login token's wire form: base64url characters only, of a bounded length; anything else is ignored.</summary>
+public static class EmccLoginToken
+{
+    /// <summary>The shortest token accepted (96 bits of base64url).</summary>
+    public const int MinLength = 16;
+
+    /// <summary>The longest token accepted.</summary>
+    public const int MaxLength = 128;
+
+    /// <summary>Whether <paramref name="token"/> has the token's form (length and alphabet); says nothing about its validity.</summary>
+    public static bool IsWellFormed(string? token) =>
+        token is { Length: >= MinLength and <= MaxLength } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
 
 /// <summary>A successful home login: where the phone downloads its configuration and how long the login lasts.</summary>
 public sealed record EmccHomeLoginResult
@@ -165,10 +207,13 @@ public static class EmccXml
         var root = new XElement("emccRequest",
             new XAttribute("version", EmccRequest.CurrentVersion.ToString(CultureInfo.InvariantCulture)),
             new XAttribute("type", TypeName(request.Type)),
+            request.RequestNumber is > 0 and var number ? new XAttribute("requestNumber", number.ToString(CultureInfo.InvariantCulture)) : null,
             Cluster(request.From));
         if (request.UserId is { } userId)
         {
-            root.Add(new XElement("user", new XAttribute("id", userId), request.Pin is { } pin ? new XElement("pin", pin) : null));
+            root.Add(new XElement("user", new XAttribute("id", userId),
+                request.Pin is { } pin ? new XElement("pin", pin) : null,
+                EmccLoginToken.IsWellFormed(request.LoginToken) ? new XElement("loginToken", request.LoginToken) : null));
         }
 
         if (request.Profile is { } profile)
@@ -217,6 +262,11 @@ public static class EmccXml
             for (var i = 0; i < check.Profiles.Count; i++)
             {
                 user.Add(new XElement("deviceProfile" + (i + 1).ToString(CultureInfo.InvariantCulture), check.Profiles[i]));
+            }
+
+            if (check.Exists && EmccLoginToken.IsWellFormed(check.LoginToken))
+            {
+                user.Add(new XElement("loginToken", check.LoginToken));
             }
 
             root.Add(new XElement("checkUser", user));
@@ -301,8 +351,10 @@ public static class EmccXml
         {
             Type = type,
             From = from,
+            RequestNumber = long.TryParse(root.Attribute("requestNumber")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number : null,
             UserId = user?.Attribute("id")?.Value.Trim(),
             Pin = user?.Element("pin")?.Value,
+            LoginToken = Token(user),
             Profile = root.Element("profile")?.Value.Trim() is { Length: > 0 } profile ? profile : null,
             Device = deviceInfo,
             Reason = root.Element("reason")?.Value,
@@ -352,7 +404,7 @@ public static class EmccXml
                 {
                     Type = type,
                     From = from,
-                    CheckUser = new EmccCheckUserResult(user.Attribute("id")?.Value ?? string.Empty, user.Element("exists") is not null, profiles),
+                    CheckUser = new EmccCheckUserResult(user.Attribute("id")?.Value ?? string.Empty, user.Element("exists") is not null, profiles, Token(user)),
                 };
                 return true;
             case EmccRequestType.HomeLogin when root.Element("homeLogin") is { } login:
@@ -402,6 +454,13 @@ public static class EmccXml
                 error = "The response has no result for its type.";
                 return false;
         }
+    }
+
+    /// <summary>The user's login token when it has the token's form; anything else (too long, other characters, markup inside, repeated) counts as none.</summary>
+    private static string? Token(XElement? user)
+    {
+        var tokens = user?.Elements("loginToken").Take(2).ToList();
+        return tokens is [var only] && !only.HasElements && EmccLoginToken.IsWellFormed(only.Value) ? only.Value : null;
     }
 
     private static int Int(string? text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;

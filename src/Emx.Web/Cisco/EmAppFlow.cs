@@ -197,7 +197,7 @@ internal sealed partial class EmAppFlow(
                     return AppError(EmAppErrorCode.DeviceDoesNotSupportEmcc, EmOperation.Login);
                 }
 
-                var outcome = await emcc.VisitingLoginAsync(device, typed, pin, ct);
+                var outcome = await emcc.VisitingLoginAsync(device, typed, pin, attempt.Context.RequestNumber, ct);
                 if (outcome.ErrorCode is { } code)
                 {
                     return EmccError(code, EmOperation.Login);
