@@ -114,7 +114,7 @@ public sealed class EmccErrorCodeTests(EmccErrorCodeTests.Clusters clusters) : I
 
         Assert.Equal("Login is unavailable (205)", Display(205));
         Assert.True(Display(205) == screen.Text, $"{screen.Text}\n{Pair.Traces()}");
-        Assert.Contains(Pair.Visiting.Logs.Lines, l => l.Contains("refused (205): home cluster ClusterA has no device profile for the user", StringComparison.Ordinal));
+        Assert.Contains(Pair.Visiting.Logs.Lines, l => l.Contains("result: error 205: home cluster ClusterA has no device profile for the user", StringComparison.Ordinal));
         await using var db = Pair.Home.Db();
         Assert.Empty(await db.EmccSessions.AsNoTracking().ToListAsync(Ct));
     }
@@ -323,7 +323,7 @@ public sealed class EmccErrorCodeTests(EmccErrorCodeTests.Clusters clusters) : I
 
         Assert.Equal("Please try to login again (23)", Display(40));
         Assert.True(Display(40) == screen.Text, $"{screen.Text}\n{pair.Traces()}");
-        Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("refused (40): no remote cluster answered check user", StringComparison.Ordinal));
+        Assert.Contains(pair.Visiting.Logs.Lines, l => l.Contains("result: error 40: no remote cluster answered check user", StringComparison.Ordinal));
         Assert.Equal(1, relay.Accepted); // the request went out on the open connection: connected, then nothing came back
         Assert.Equal(["2901"], phone.RegisteredLines);
 

@@ -106,12 +106,13 @@ public sealed class EmccLoginTokenTests
         Assert.Equal(2, (await HomeLoginAsync(pair, AlicePin, token)).ErrorCode); // the token vouched for the old PIN
 
         // Failure counting goes on at check user and at a home login without a token: three wrong PINs lock alice out,
-        // after which even the right PIN is refused and no token is given.
+        // after which even the right PIN is refused (204, the PIN locked by the credential policy) and no token is given.
         Assert.Equal(2, (await CheckUserAsync(pair, WrongPin, Device())).ErrorCode);
         Assert.Equal(2, (await HomeLoginAsync(pair, WrongPin, null)).ErrorCode);
-        Assert.Equal(2, (await CheckUserAsync(pair, WrongPin, Device())).ErrorCode);
+        Assert.Equal(204, (await CheckUserAsync(pair, WrongPin, Device())).ErrorCode); // the third failure locks: 204 from then on
         var locked = await CheckUserAsync(pair, "11223", Device());
-        Assert.Equal(2, locked.ErrorCode);
+        Assert.Equal(204, locked.ErrorCode);
+        Assert.Null(locked.CheckUser);
         await using var db = pair.Home.Db();
         var lockout = await db.CredentialLockouts.AsNoTracking().SingleAsync(l => l.UserId == "alice", Ct);
         Assert.NotNull(lockout.LockedUntil);

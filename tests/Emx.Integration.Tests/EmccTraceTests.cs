@@ -93,7 +93,7 @@ public sealed partial class EmccTraceTests
             "EmccRequest: check user result: error 2: EMCC Authentication Error (processing time");
         AssertInOrder(visiting, all,
             "EmccCheckUser: ClusterA (https://127.0.1.1:",
-            "EmccRequest: result: error 2: home cluster ClusterA refused the PIN (processing time");
+            "EmccRequest: result: error 2: home cluster ClusterA did not accept the PIN (processing time");
         Assert.DoesNotContain(home, l => l.Contains("home login", StringComparison.Ordinal));
         AssertNeverSecret(pair, WrongPin);
         AssertNeverSecret(pair, Pin);
