@@ -115,6 +115,9 @@ public abstract class SipServerTransaction : SipTransaction
 
     private protected bool HasResponded => _lastResponse is not null;
 
+    /// <summary>The bytes of the last response sent.</summary>
+    private protected byte[]? LastResponseBytes => _lastResponseBytes;
+
     /// <summary>Signals <see cref="CancelRequested"/> once the lock is released.</summary>
     private protected void SignalCancel(SipRequest cancel, Effects effects)
     {
@@ -307,19 +310,27 @@ internal sealed class SipServerNonInviteTransaction : SipServerTransaction
         }
         else
         {
-            StartTimer(SipTimer.J, Options.TimeoutInterval);
+            // Timer J runs in the layer, on a compact copy (match key and response bytes); this object is let go.
+            var bytes = LastResponseBytes!;
+            effects.Add(() => Layer.Retire(this, bytes));
         }
 
         return true;
     }
 
+    /// <summary>Timer J fired for the compact copy while this object was still held: it terminates now.</summary>
+    internal void ExpireCompleted() => Transition(0, (_, effects) =>
+    {
+        if (CurrentState == SipTransactionState.Completed)
+        {
+            Terminate(SipTransactionEndReason.Completed, effects);
+        }
+    });
+
     private protected override void OnTimer(SipTimer timer, Effects effects)
     {
         switch (timer)
         {
-            case SipTimer.J:
-                Terminate(SipTransactionEndReason.Completed, effects);
-                break;
             case SipTimer.NoFinalResponse when CurrentState is SipTransactionState.Trying or SipTransactionState.Proceeding:
                 // The client gave up at timer F (64*T1); nobody is waiting for an answer any more.
                 Terminate(SipTransactionEndReason.TimedOut, effects);
