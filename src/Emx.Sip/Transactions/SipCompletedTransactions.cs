@@ -4,10 +4,11 @@ using Emx.Sip.Transport;
 namespace Emx.Sip.Transactions;
 
 /// <summary>
-/// What remains of a non-INVITE server transaction in the Completed state over an unreliable transport: exactly
-/// what absorbing a retransmission of its request needs until Timer J (RFC 3261 §17.2.2): the match key of
-/// §17.2.3, the method, the final response's bytes and where they went. The full transaction object (its parsed
-/// request, timers, completion source) is no longer held by the layer.
+/// What remains of a server transaction that only absorbs retransmissions of its request: a non-INVITE one in the
+/// Completed state over an unreliable transport until Timer J (RFC 3261 §17.2.2), which answers each with its final
+/// response again, and an INVITE one in the Accepted state until Timer L (RFC 6026 §7.1), which absorbs them
+/// silently. Kept: the match key of §17.2.3, the method, the final response's bytes (non-INVITE) and where they
+/// went. The full transaction object (its parsed request, timers, completion source) is no longer held by the layer.
 /// </summary>
 internal sealed class SipCompletedEntry(
     string key,
@@ -16,11 +17,11 @@ internal sealed class SipCompletedEntry(
     string? requestToTag,
     string method,
     string toTag,
-    byte[] response,
+    byte[]? response,
     ISipTransport transport,
     SipResponseRoute route,
     long expiresAt,
-    WeakReference<SipServerNonInviteTransaction>? owner)
+    WeakReference<SipServerTransaction>? owner)
 {
     public string Key { get; } = key;
 
@@ -37,20 +38,21 @@ internal sealed class SipCompletedEntry(
     /// <summary>The transaction's To tag, for the 200 to a CANCEL of it (§9.2).</summary>
     public string ToTag { get; } = toTag;
 
-    public byte[] Response { get; } = response;
+    /// <summary>The bytes to answer a retransmission with; null to absorb it silently (an accepted INVITE).</summary>
+    public byte[]? Response { get; } = response;
 
     public ISipTransport Transport { get; } = transport;
 
     public SipResponseRoute Route { get; } = route;
 
-    /// <summary>Timer J's expiry, on the layer's <see cref="TimeProvider.GetTimestamp"/> scale.</summary>
+    /// <summary>Timer J's (or L's) expiry, on the layer's <see cref="TimeProvider.GetTimestamp"/> scale.</summary>
     public long ExpiresAt { get; } = expiresAt;
 
     /// <summary>
     /// The transaction object, weakly: released when its TU drops it; if something still holds it at Timer J, it
     /// is moved to Terminated then (its <see cref="SipTransaction.Completion"/> completes as before).
     /// </summary>
-    public WeakReference<SipServerNonInviteTransaction>? Owner { get; } = owner;
+    public WeakReference<SipServerTransaction>? Owner { get; } = owner;
 
     /// <summary>Removed by the cap before its expiry (still in the expiry queue).</summary>
     public bool Evicted { get; set; }
@@ -69,7 +71,7 @@ internal sealed class SipCompletedEntry(
 /// <summary>
 /// The completed non-INVITE server transactions, compact (<see cref="SipCompletedEntry"/>), by match key and in
 /// expiry order. Every entry lives the same Timer J, so insertion order is expiry order: one queue and one timer
-/// for all. At most <see cref="SipTransactionOptions.MaxCompletedNonInviteTransactions"/>; beyond, the oldest (the
+/// for all. At most <see cref="SipTransactionOptions.MaxCompletedServerTransactions"/>; beyond, the oldest (the
 /// nearest to its expiry, the least likely to see a retransmission) is dropped. No lock of its own:
 /// <see cref="SipTransactionLayer"/> serializes access.
 /// </summary>

@@ -77,6 +77,9 @@ public abstract class SipServerTransaction : SipTransaction
 
     internal abstract void Start();
 
+    /// <summary>Timer J or L fired for the layer's compact copy while this object was still held: it terminates now.</summary>
+    internal abstract void ExpireCompleted();
+
     /// <summary>A retransmission of the request arrived.</summary>
     internal abstract void ReceiveRetransmission();
 
@@ -213,6 +216,14 @@ internal sealed class SipServerInviteTransaction : SipServerTransaction
         }
     });
 
+    internal override void ExpireCompleted() => Transition(0, (_, effects) =>
+    {
+        if (CurrentState == SipTransactionState.Accepted)
+        {
+            Terminate(SipTransactionEndReason.Completed, effects);
+        }
+    });
+
     private protected override bool Respond(SipResponse response, Effects effects)
     {
         switch (CurrentState)
@@ -222,8 +233,10 @@ internal sealed class SipServerInviteTransaction : SipServerTransaction
                 SendRecorded(response, effects);
                 if (response.IsSuccess)
                 {
+                    // Timer L runs in the layer, on a compact copy that absorbs INVITE retransmissions; this object
+                    // is let go by the layer (the TU may still send 2xx retransmissions through it).
                     CurrentState = SipTransactionState.Accepted;
-                    StartTimer(SipTimer.L, Options.TimeoutInterval);
+                    effects.Add(() => Layer.Retire(this, null));
                 }
                 else if (response.IsFinal)
                 {
@@ -318,8 +331,7 @@ internal sealed class SipServerNonInviteTransaction : SipServerTransaction
         return true;
     }
 
-    /// <summary>Timer J fired for the compact copy while this object was still held: it terminates now.</summary>
-    internal void ExpireCompleted() => Transition(0, (_, effects) =>
+    internal override void ExpireCompleted() => Transition(0, (_, effects) =>
     {
         if (CurrentState == SipTransactionState.Completed)
         {

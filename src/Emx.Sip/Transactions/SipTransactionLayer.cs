@@ -60,7 +60,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
 
     /// <summary>
     /// The number of server transactions not yet terminated: the live ones and the completed non-INVITE ones kept
-    /// compact until Timer J (<see cref="CompletedNonInviteCount"/>).
+    /// compact until Timer J (<see cref="CompletedServerTransactionCount"/>).
     /// </summary>
     public int ServerTransactionCount
     {
@@ -77,7 +77,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
     /// The number of completed non-INVITE server transactions kept compact until Timer J to absorb retransmissions
     /// (not counted in <see cref="ServerTransactionCount"/>).
     /// </summary>
-    public int CompletedNonInviteCount
+    public int CompletedServerTransactionCount
     {
         get
         {
@@ -88,8 +88,8 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         }
     }
 
-    /// <summary>Completed non-INVITE server transactions forgotten before Timer J because of <see cref="SipTransactionOptions.MaxCompletedNonInviteTransactions"/>.</summary>
-    public long CompletedNonInviteEvictions
+    /// <summary>Completed non-INVITE server transactions forgotten before Timer J because of <see cref="SipTransactionOptions.MaxCompletedServerTransactions"/>.</summary>
+    public long CompletedServerTransactionEvictions
     {
         get
         {
@@ -282,10 +282,11 @@ public sealed class SipTransactionLayer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A non-INVITE server transaction reached Completed over an unreliable transport: the layer keeps only what
-    /// absorbing retransmissions needs until Timer J (<see cref="SipCompletedEntry"/>) and lets the transaction go.
+    /// A non-INVITE server transaction reached Completed over an unreliable transport, or an INVITE one Accepted: the
+    /// layer keeps only what absorbing retransmissions needs until Timer J or L, both 64*T1
+    /// (<see cref="SipCompletedEntry"/>), and lets the transaction go.
     /// </summary>
-    internal void Retire(SipServerNonInviteTransaction transaction, byte[] response)
+    internal void Retire(SipServerTransaction transaction, byte[]? response)
     {
         var now = TimeProvider.GetTimestamp();
         var expiresAt = now + (long)(Options.TimeoutInterval.TotalSeconds * TimeProvider.TimestampFrequency);
@@ -301,7 +302,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
             transaction.Transport,
             transaction.Route,
             expiresAt,
-            new WeakReference<SipServerNonInviteTransaction>(transaction));
+            new WeakReference<SipServerTransaction>(transaction));
         long evictedBefore;
         long evictedAfter;
         lock (_gate)
@@ -313,7 +314,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
 
             _table.Remove(transaction);
             evictedBefore = _completed.Evictions;
-            _completed.Add(entry, Options.MaxCompletedNonInviteTransactions);
+            _completed.Add(entry, Options.MaxCompletedServerTransactions);
             evictedAfter = _completed.Evictions;
             if (!_completedTimerArmed)
             {
@@ -324,7 +325,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         if (evictedAfter != evictedBefore && (evictedBefore == 0 || evictedAfter / 1000 != evictedBefore / 1000))
         {
             // Reported on the first eviction and every thousandth: the cap is a memory bound, not an error per request.
-            Report(SipTransactionLayerEventKind.Overloaded, $"{Options.MaxCompletedNonInviteTransactions} completed non-INVITE transactions held; {evictedAfter} forgotten before Timer J so far");
+            Report(SipTransactionLayerEventKind.Overloaded, $"{Options.MaxCompletedServerTransactions} completed server transactions held; {evictedAfter} forgotten before Timer J/L so far");
         }
     }
 
@@ -398,7 +399,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         try
         {
             // A failure is not acted on: the client retransmits again or gives up at its Timer F.
-            await entry.Transport.SendAsync(entry.Response, entry.Route.EndPoint, entry.Route.ConnectionId);
+            await entry.Transport.SendAsync(entry.Response!, entry.Route.EndPoint, entry.Route.ConnectionId);
         }
         catch (Exception)
         {
@@ -544,8 +545,13 @@ public sealed class SipTransactionLayer : IAsyncDisposable
 
         if (completed is not null)
         {
-            // §17.2.2: a retransmission in Completed gets the final response again, byte for byte.
-            _ = ResendCompletedAsync(completed);
+            // §17.2.2: a retransmission in Completed gets the final response again, byte for byte; an accepted
+            // INVITE's is absorbed (RFC 6026 §7.1).
+            if (completed.Response is not null)
+            {
+                _ = ResendCompletedAsync(completed);
+            }
+
             return;
         }
 

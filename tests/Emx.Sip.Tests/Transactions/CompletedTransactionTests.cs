@@ -27,7 +27,7 @@ public sealed class CompletedTransactionTests
         var sent = Assert.Single(kit.Sent);
         Assert.StartsWith("SIP/2.0 200 OK", sent, StringComparison.Ordinal);
         Assert.Equal(1, kit.Layer.ServerTransactionCount);
-        Assert.Equal(1, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(1, kit.Layer.CompletedServerTransactionCount);
 
         kit.Send(Register("z9hG4bKa"));
         kit.Send(Register("z9hG4bKa"));
@@ -65,7 +65,7 @@ public sealed class CompletedTransactionTests
         Assert.Equal(SipTransactionState.Completed, first.State);
 
         kit.AdvanceTo(32);
-        Assert.Equal(0, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(0, kit.Layer.CompletedServerTransactionCount);
         Assert.Equal(SipTransactionEndReason.Completed, await first.Completion);
         kit.Send(Register("z9hG4bKj"));
         Assert.Equal(2, kit.Answered);
@@ -78,15 +78,15 @@ public sealed class CompletedTransactionTests
         kit.Send(Register("z9hG4bK1"));
         kit.AdvanceTo(10);
         kit.Send(Register("z9hG4bK2"));
-        Assert.Equal(2, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(2, kit.Layer.CompletedServerTransactionCount);
 
         kit.AdvanceTo(32);
-        Assert.Equal(1, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(1, kit.Layer.CompletedServerTransactionCount);
         kit.Send(Register("z9hG4bK2"));
         Assert.Equal(2, kit.Answered);
 
         kit.AdvanceTo(42);
-        Assert.Equal(0, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(0, kit.Layer.CompletedServerTransactionCount);
         kit.Send(Register("z9hG4bK2"));
         Assert.Equal(3, kit.Answered);
     }
@@ -94,13 +94,13 @@ public sealed class CompletedTransactionTests
     [Fact]
     public async Task Cap_ForgetsTheOldestFirstAndReportsIt()
     {
-        await using var kit = new RawKit(new SipTransactionOptions { MaxCompletedNonInviteTransactions = 2 });
+        await using var kit = new RawKit(new SipTransactionOptions { MaxCompletedServerTransactions = 2 });
         kit.Send(Register("z9hG4bK1"));
         kit.Send(Register("z9hG4bK2"));
         kit.Send(Register("z9hG4bK3"));
 
-        Assert.Equal(2, kit.Layer.CompletedNonInviteCount);
-        Assert.Equal(1, kit.Layer.CompletedNonInviteEvictions);
+        Assert.Equal(2, kit.Layer.CompletedServerTransactionCount);
+        Assert.Equal(1, kit.Layer.CompletedServerTransactionEvictions);
         Assert.Contains(kit.Events, e => e.Kind == SipTransactionLayerEventKind.Overloaded);
 
         kit.Send(Register("z9hG4bK2"));
@@ -110,7 +110,7 @@ public sealed class CompletedTransactionTests
         // The oldest was forgotten: its retransmission reaches the TU as a new request (and is kept in turn).
         kit.Send(Register("z9hG4bK1"));
         Assert.Equal(4, kit.Answered);
-        Assert.Equal(2, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(2, kit.Layer.CompletedServerTransactionCount);
 
         // New requests are never refused because of the cap.
         Assert.DoesNotContain(kit.Sent, s => s.StartsWith("SIP/2.0 503", StringComparison.Ordinal));
@@ -128,7 +128,36 @@ public sealed class CompletedTransactionTests
 
         Assert.Equal(5, kit.Answered);
         Assert.All(kit.Sent, s => Assert.StartsWith("SIP/2.0 200", s, StringComparison.Ordinal));
-        Assert.Equal(5, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(5, kit.Layer.CompletedServerTransactionCount);
+    }
+
+    [Fact]
+    public async Task AcceptedInvites_AreKeptCompactAbsorbRetransmissionsSilentlyAndEndAtTimerL()
+    {
+        await using var kit = new RawKit(new SipTransactionOptions { MaxServerTransactions = 2 });
+        for (var i = 0; i < 5; i++)
+        {
+            kit.Send(Register("z9hG4bKinv" + i, method: SipMethods.Invite));
+        }
+
+        // Five calls answered 200 with room for two live transactions: accepted ones do not hold a live slot.
+        Assert.Equal(5, kit.Answered);
+        Assert.Equal(5, kit.Sent.Count(s => s.StartsWith("SIP/2.0 200", StringComparison.Ordinal)));
+        Assert.Equal(5, kit.Layer.CompletedServerTransactionCount);
+        var sent = kit.Sent.Count;
+
+        kit.Send(Register("z9hG4bKinv0", method: SipMethods.Invite));
+        Assert.Equal(sent, kit.Sent.Count);
+        Assert.Equal(5, kit.Answered);
+
+        // The TU may still retransmit its 2xx through the transaction it holds.
+        var first = kit.Transactions[0];
+        Assert.True(first.SendResponse(first.LastResponse!));
+        Assert.Equal(sent + 1, kit.Sent.Count);
+
+        kit.AdvanceTo(32);
+        Assert.Equal(SipTransactionEndReason.Completed, await first.Completion);
+        Assert.Equal(0, kit.Layer.ServerTransactionCount);
     }
 
     [Fact]
@@ -180,7 +209,7 @@ public sealed class CompletedTransactionTests
         kit.Send(Register("z9hG4bKt", transport: "TCP"));
 
         Assert.Single(kit.Sent);
-        Assert.Equal(0, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(0, kit.Layer.CompletedServerTransactionCount);
         Assert.Equal(SipTransactionEndReason.Completed, await kit.Transactions.Single().Completion);
     }
 
@@ -195,12 +224,12 @@ public sealed class CompletedTransactionTests
 
         Assert.Equal(SipTransactionEndReason.Disposed, await transaction.Completion);
         Assert.Equal(0, kit.Time.ActiveTimers);
-        Assert.Equal(0, kit.Layer.CompletedNonInviteCount);
+        Assert.Equal(0, kit.Layer.CompletedServerTransactionCount);
     }
 
     [Fact]
     public void Options_CapBelowOne_IsRefused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SipTransactionOptions { MaxCompletedNonInviteTransactions = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SipTransactionOptions { MaxCompletedServerTransactions = 0 });
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference<SipServerTransaction> Answer(RawKit kit, string branch)
