@@ -127,6 +127,50 @@ public sealed class RegistrarStoreTests
         }
     }
 
+    [Theory]
+    [DatabaseData]
+    public async Task Register_CallIdWithSqlText_IsStoredVerbatim(DatabaseProvider provider)
+    {
+        await using var node = await TestNode.StartWithAsync(provider, Yaml("4400"), Ct);
+        const string hostile = "x')--DELETE-FROM-\"Registrations\"--'@h";
+
+        var result = await Service<Registrar>(node).RegisterAsync(Register("4400", hostile, 1, 600), Source, Ct);
+
+        Assert.Equal(200, result.Decision.StatusCode);
+        Assert.Equal(hostile, Assert.Single(await RowsAsync(node)).CallId);
+    }
+
+    [Fact]
+    public async Task DeviceLinesCache_ForgetsOnDeviceEventsAndConfigurationAndIgnoresARacingRead()
+    {
+        await using var node = await TestNode.StartWithAsync(DatabaseProvider.Sqlite, Yaml("4300"), Ct);
+        var cache = Service<DeviceLinesCache>(node);
+        IReadOnlyList<Emx.Cluster.ExtensionMobility.CurrentLine> lines = [new("4300", "Internal", 1)];
+
+        cache.Store([new(Phone, lines)], cache.Epoch, cache.ConfigurationVersion);
+        Assert.True(cache.TryGet(Phone, out var cached));
+        Assert.Same(lines, cached);
+
+        // A login or logout announces device events after its commit: the device is read again.
+        Service<Emx.Cluster.ExtensionMobility.ExtensionMobilityService>(node).Announce(
+            [new Emx.Domain.Runtime.DeviceEvent { DeviceName = Phone, Kind = Emx.Domain.Runtime.DeviceEventKind.Restart, Reason = "login" }]);
+        Assert.False(cache.TryGet(Phone, out _));
+
+        // A read that started before a forgetting is not kept (it may predate the change).
+        var epoch = cache.Epoch;
+        var version = cache.ConfigurationVersion;
+        cache.Forget("SEP0C00000000FF");
+        cache.Store([new(Phone, lines)], epoch, version);
+        Assert.False(cache.TryGet(Phone, out _));
+
+        // An unknown device is remembered as unknown, until configuration changes.
+        cache.Store([new("SEP0C00000000EE", null)], cache.Epoch, cache.ConfigurationVersion);
+        Assert.True(cache.TryGet("SEP0C00000000EE", out var unknown));
+        Assert.Null(unknown);
+        await node.ApplyOkAsync(Yaml("4301"), Ct);
+        Assert.False(cache.TryGet("SEP0C00000000EE", out _));
+    }
+
     private static T Service<T>(TestNode node)
         where T : notnull => node.Node.App.Services.GetRequiredService<T>();
 
@@ -139,7 +183,7 @@ public sealed class RegistrarStoreTests
     private static SipRequest Register(string dn, string callId, int cseq, int expires, string instance = Instance, int port = 5070)
     {
         var text = $"REGISTER sip:127.0.0.1 SIP/2.0\r\n" +
-            $"Via: SIP/2.0/UDP 127.0.0.7:{port};branch=z9hG4bK{callId}{cseq}\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.7:{port};branch=z9hG4bK{Guid.NewGuid():N}\r\n" +
             "Max-Forwards: 70\r\n" +
             $"From: <sip:{dn}@127.0.0.1>;tag=t{cseq}\r\n" +
             $"To: <sip:{dn}@127.0.0.1>\r\n" +
