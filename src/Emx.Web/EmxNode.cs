@@ -153,6 +153,7 @@ public sealed class EmxNode : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<Cluster.ExtensionMobility.AutoLogoutService>());
         services.AddSingleton<Cluster.ExtensionMobility.PhoneConfigBuilder>();
         services.AddSingleton<Cluster.CallControl.RegistrarOptions>();
+        services.AddSingleton<Cluster.CallControl.DeviceLinesCache>();
         services.AddSingleton<Cluster.CallControl.Registrar>();
         services.AddSingleton(sp => new Cluster.Emcc.EmccHttp(sp.GetRequiredService<Cluster.Security.InterClusterHttpClientFactory>().Create(Timeout.InfiniteTimeSpan), TimeSpan.FromSeconds(15)));
         services.AddSingleton<Cluster.Emcc.EmccPeerClient>();

@@ -38,6 +38,7 @@ public sealed partial class CheckSyncNotifier(
     IEmxDbContextFactory contexts,
     EmxConfigFile config,
     TimeProvider time,
+    DeviceLinesCache deviceLines,
     ILogger<CheckSyncNotifier> logger) : IAsyncDisposable
 {
     private readonly KeyedLocks _locks = new();
@@ -132,6 +133,9 @@ public sealed partial class CheckSyncNotifier(
 
     private async Task<CheckSyncOutcome> DeliverCoreAsync(SipTransactionLayer layer, string deviceName, CancellationToken cancellationToken)
     {
+        // The restart may have been written by another node (nothing announced here): the registrar must read the
+        // device's current lines again when the phone re-registers.
+        deviceLines.Forget(deviceName);
         List<Registration> bindings;
         long? lastEvent;
         await using (var db = contexts.Create())

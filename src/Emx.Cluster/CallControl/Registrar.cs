@@ -6,6 +6,7 @@ using Emx.Data;
 using Emx.Domain.Runtime;
 using Emx.Sip.Messages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Emx.Cluster.CallControl;
@@ -29,7 +30,7 @@ public sealed record RegisterResult(RegisterDecision Decision, IReadOnlyList<Reg
 /// the next REGISTERs queue, so batches grow with the load and a lone REGISTER is written at once. A database failure
 /// in a batch of several retries each alone, so one bad REGISTER cannot fail the others.
 /// </remarks>
-public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOptions options, EmxConfigFile config, TimeProvider time, ILogger<Registrar> logger)
+public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOptions options, EmxConfigFile config, TimeProvider time, DeviceLinesCache deviceLines, ILogger<Registrar> logger)
 {
     private readonly KeyedLocks _locks = new();
     private readonly Lock _queueLock = new();
@@ -185,9 +186,11 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
     }
 
     /// <summary>
-    /// One transaction for the batch: the bindings of every address of record and the current devices read in one
-    /// query each, every REGISTER decided in turn, one save, one commit. The REGISTERs of a batch are for different
-    /// addresses of record (each holds its address's lock until answered), so none reads what another writes.
+    /// One transaction for the batch: the bindings of every address of record read in one query, the devices' current
+    /// lines from <see cref="DeviceLinesCache"/> (the ones it lacks read together), every REGISTER decided in turn,
+    /// its changes written with prepared statements (a refresh is one UPDATE), one commit. The REGISTERs of a batch
+    /// are for different addresses of record (each holds its address's lock until answered), so none reads what
+    /// another writes.
     /// </summary>
     private async Task<RegisterResult[]> CommitAsync(List<PendingRegister> batch)
     {
@@ -195,32 +198,73 @@ public sealed partial class Registrar(IEmxDbContextFactory contexts, RegistrarOp
         var ct = CancellationToken.None;
         await using var db = contexts.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var writer = new RegistrationBatch(db.Database.GetDbConnection(), transaction.GetDbTransaction());
         var now = time.GetUtcNow();
         var aors = batch.Select(p => p.Request.Dn).Distinct(StringComparer.Ordinal).ToList();
-        var bindings = await RegistrationStore.OfAorsAsync(db, aors, now, ct);
-        var deviceNames = batch.Select(p => p.Request.DeviceName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var devices = await CurrentDevice.ReadManyAsync(db, deviceNames, ct);
+        var bindings = await writer.ReadAsync(aors, now, ct);
+        var lines = await DeviceLinesAsync(db, batch, ct);
 
-        var results = new (RegisterDecision Decision, IReadOnlyList<Registration> Bindings)[batch.Count];
+        var results = new RegisterResult[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var (request, source) = (batch[i].Request, batch[i].Source);
             var existing = bindings.GetValueOrDefault(request.Dn) ?? [];
-            var lines = request.DeviceName is { } name ? devices.GetValueOrDefault(name)?.Lines : null;
+            var deviceLines = request.DeviceName is { } name ? lines.GetValueOrDefault(name) : null;
 
             // Whether the number exists matters only when the device does not have it (403 or 404): asked only then.
-            var dnExists = lines is not null && (lines.Any(l => l.Dn == request.Dn)
+            var dnExists = deviceLines is not null && (deviceLines.Any(l => l.Dn == request.Dn)
                 || await db.DirectoryNumbers.AsNoTracking().AnyAsync(d => d.Dn == request.Dn, ct));
-            var facts = new RegisterFacts { Now = now, DeviceLines = lines, DnExists = dnExists, Existing = existing };
+            var facts = new RegisterFacts { Now = now, DeviceLines = deviceLines, DnExists = dnExists, Existing = existing };
             var decision = RegistrarRules.Decide(request, facts, options);
-            results[i] = (decision, decision.IsSuccess ? RegistrationStore.Apply(db, existing, decision, request, source, config.Node.Name, now) : []);
+            var live = decision.IsSuccess ? await writer.ApplyAsync(existing, decision, request, source, config.Node.Name, now, ct) : [];
+            results[i] = new RegisterResult(decision, live.Count > 1 ? [.. live.OrderBy(b => b.Id)] : live, now);
         }
 
-        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        return results;
+    }
 
-        // Saved: new bindings have their ids.
-        return [.. results.Select(r => new RegisterResult(r.Decision, [.. r.Bindings.OrderBy(b => b.Id)], now))];
+    /// <summary>The current lines of the batch's devices (null: no such device), from the cache or read together.</summary>
+    private async Task<Dictionary<string, IReadOnlyList<CurrentLine>?>> DeviceLinesAsync(EmxDbContext db, List<PendingRegister> batch, CancellationToken ct)
+    {
+        var lines = new Dictionary<string, IReadOnlyList<CurrentLine>?>(StringComparer.Ordinal);
+        List<string>? missing = null;
+        foreach (var pending in batch)
+        {
+            if (pending.Request.DeviceName is not { } name || lines.ContainsKey(name))
+            {
+                continue;
+            }
+
+            if (deviceLines.TryGet(name, out var cached))
+            {
+                lines[name] = cached;
+            }
+            else if (!(missing ??= []).Contains(name))
+            {
+                missing.Add(name);
+            }
+        }
+
+        if (missing is null)
+        {
+            return lines;
+        }
+
+        // Taken before the read: a login committed meanwhile forgets the device, and what was read is not kept.
+        var epoch = deviceLines.Epoch;
+        var version = deviceLines.ConfigurationVersion;
+        var devices = await CurrentDevice.ReadManyAsync(db, missing, ct);
+        var read = new List<KeyValuePair<string, IReadOnlyList<CurrentLine>?>>(missing.Count);
+        foreach (var name in missing)
+        {
+            var current = devices.GetValueOrDefault(name)?.Lines;
+            lines[name] = current;
+            read.Add(new(name, current));
+        }
+
+        deviceLines.Store(read, epoch, version);
+        return lines;
     }
 
     /// <summary>A REGISTER waiting for its commit.</summary>

@@ -77,6 +77,9 @@ public abstract class SipServerTransaction : SipTransaction
 
     internal abstract void Start();
 
+    /// <summary>Timer J or L fired for the layer's compact copy while this object was still held: it terminates now.</summary>
+    internal abstract void ExpireCompleted();
+
     /// <summary>A retransmission of the request arrived.</summary>
     internal abstract void ReceiveRetransmission();
 
@@ -114,6 +117,9 @@ public abstract class SipServerTransaction : SipTransaction
     }
 
     private protected bool HasResponded => _lastResponse is not null;
+
+    /// <summary>The bytes of the last response sent.</summary>
+    private protected byte[]? LastResponseBytes => _lastResponseBytes;
 
     /// <summary>Signals <see cref="CancelRequested"/> once the lock is released.</summary>
     private protected void SignalCancel(SipRequest cancel, Effects effects)
@@ -210,6 +216,14 @@ internal sealed class SipServerInviteTransaction : SipServerTransaction
         }
     });
 
+    internal override void ExpireCompleted() => Transition(0, (_, effects) =>
+    {
+        if (CurrentState == SipTransactionState.Accepted)
+        {
+            Terminate(SipTransactionEndReason.Completed, effects);
+        }
+    });
+
     private protected override bool Respond(SipResponse response, Effects effects)
     {
         switch (CurrentState)
@@ -219,8 +233,10 @@ internal sealed class SipServerInviteTransaction : SipServerTransaction
                 SendRecorded(response, effects);
                 if (response.IsSuccess)
                 {
+                    // Timer L runs in the layer, on a compact copy that absorbs INVITE retransmissions; this object
+                    // is let go by the layer (the TU may still send 2xx retransmissions through it).
                     CurrentState = SipTransactionState.Accepted;
-                    StartTimer(SipTimer.L, Options.TimeoutInterval);
+                    effects.Add(() => Layer.Retire(this, null));
                 }
                 else if (response.IsFinal)
                 {
@@ -307,19 +323,26 @@ internal sealed class SipServerNonInviteTransaction : SipServerTransaction
         }
         else
         {
-            StartTimer(SipTimer.J, Options.TimeoutInterval);
+            // Timer J runs in the layer, on a compact copy (match key and response bytes); this object is let go.
+            var bytes = LastResponseBytes!;
+            effects.Add(() => Layer.Retire(this, bytes));
         }
 
         return true;
     }
 
+    internal override void ExpireCompleted() => Transition(0, (_, effects) =>
+    {
+        if (CurrentState == SipTransactionState.Completed)
+        {
+            Terminate(SipTransactionEndReason.Completed, effects);
+        }
+    });
+
     private protected override void OnTimer(SipTimer timer, Effects effects)
     {
         switch (timer)
         {
-            case SipTimer.J:
-                Terminate(SipTransactionEndReason.Completed, effects);
-                break;
             case SipTimer.NoFinalResponse when CurrentState is SipTransactionState.Trying or SipTransactionState.Proceeding:
                 // The client gave up at timer F (64*T1); nobody is waiting for an answer any more.
                 Terminate(SipTransactionEndReason.TimedOut, effects);

@@ -18,7 +18,10 @@ public sealed class SipTransactionLayer : IAsyncDisposable
     private readonly ISipTransport[] _transports;
     private readonly ISipTransactionUser _user;
     private readonly SipTransactionTable _table = new();
+    private readonly SipCompletedTransactions _completed = new();
     private readonly Lock _gate = new();
+    private ITimer? _completedTimer;
+    private bool _completedTimerArmed;
     private int _started;
     private bool _disposed;
 
@@ -55,14 +58,44 @@ public sealed class SipTransactionLayer : IAsyncDisposable
     /// <summary>The transports, in the order given.</summary>
     public IReadOnlyList<ISipTransport> Transports => _transports;
 
-    /// <summary>The number of live server transactions.</summary>
+    /// <summary>
+    /// The number of server transactions not yet terminated: the live ones and the completed non-INVITE ones kept
+    /// compact until Timer J (<see cref="CompletedServerTransactionCount"/>).
+    /// </summary>
     public int ServerTransactionCount
     {
         get
         {
             lock (_gate)
             {
-                return _table.ServerCount;
+                return _table.ServerCount + _completed.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The number of completed non-INVITE server transactions kept compact until Timer J to absorb retransmissions
+    /// (not counted in <see cref="ServerTransactionCount"/>).
+    /// </summary>
+    public int CompletedServerTransactionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed.Count;
+            }
+        }
+    }
+
+    /// <summary>Completed non-INVITE server transactions forgotten before Timer J because of <see cref="SipTransactionOptions.MaxCompletedServerTransactions"/>.</summary>
+    public long CompletedServerTransactionEvictions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed.Evictions;
             }
         }
     }
@@ -192,6 +225,7 @@ public sealed class SipTransactionLayer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         SipTransaction[] transactions;
+        List<SipCompletedEntry> completed;
         lock (_gate)
         {
             if (_disposed)
@@ -201,11 +235,22 @@ public sealed class SipTransactionLayer : IAsyncDisposable
 
             _disposed = true;
             transactions = [.. _table.All];
+            completed = _completed.Clear();
+            _completedTimer?.Dispose();
+            _completedTimer = null;
         }
 
         foreach (var transaction in transactions)
         {
             transaction.Abort();
+        }
+
+        foreach (var entry in completed)
+        {
+            if (entry.Owner is { } owner && owner.TryGetTarget(out var transaction))
+            {
+                transaction.Abort();
+            }
         }
 
         foreach (var transport in _transports)
@@ -236,6 +281,54 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A non-INVITE server transaction reached Completed over an unreliable transport, or an INVITE one Accepted: the
+    /// layer keeps only what absorbing retransmissions needs until Timer J or L, both 64*T1
+    /// (<see cref="SipCompletedEntry"/>), and lets the transaction go.
+    /// </summary>
+    internal void Retire(SipServerTransaction transaction, byte[]? response)
+    {
+        var now = TimeProvider.GetTimestamp();
+        var expiresAt = now + (long)(Options.TimeoutInterval.TotalSeconds * TimeProvider.TimestampFrequency);
+        var match = transaction.Match;
+        var entry = new SipCompletedEntry(
+            match.Key,
+            match.IsRfc3261,
+            match.IsRfc3261 ? null : match.RequestUri,
+            match.IsRfc3261 ? null : match.ToTag,
+            transaction.Method,
+            transaction.ToTag,
+            response,
+            transaction.Transport,
+            transaction.Route,
+            expiresAt,
+            new WeakReference<SipServerTransaction>(transaction));
+        long evictedBefore;
+        long evictedAfter;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _table.Remove(transaction);
+            evictedBefore = _completed.Evictions;
+            _completed.Add(entry, Options.MaxCompletedServerTransactions);
+            evictedAfter = _completed.Evictions;
+            if (!_completedTimerArmed)
+            {
+                ArmCompletedTimer(now);
+            }
+        }
+
+        if (evictedAfter != evictedBefore && (evictedBefore == 0 || evictedAfter / 1000 != evictedBefore / 1000))
+        {
+            // Reported on the first eviction and every thousandth: the cap is a memory bound, not an error per request.
+            Report(SipTransactionLayerEventKind.Overloaded, $"{Options.MaxCompletedServerTransactions} completed server transactions held; {evictedAfter} forgotten before Timer J/L so far");
+        }
+    }
+
     /// <summary>Sends the CANCEL of an INVITE in a non-INVITE client transaction of its own, with the INVITE's branch (§9.1).</summary>
     internal void StartCancel(SipClientTransaction invite, SipRequest cancel)
     {
@@ -251,6 +344,67 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         }
 
         transaction.Start();
+    }
+
+    /// <summary>Arms the one timer of the compact completed transactions for the oldest one's expiry; the gate is held.</summary>
+    private void ArmCompletedTimer(long now)
+    {
+        if (_completed.NextExpiry is not { } next)
+        {
+            _completedTimerArmed = false;
+            return;
+        }
+
+        var due = TimeSpan.FromSeconds(Math.Max(0, next - now) / (double)TimeProvider.TimestampFrequency);
+        if (_completedTimer is null)
+        {
+            _completedTimer = TimeProvider.CreateTimer(static state => ((SipTransactionLayer)state!).OnCompletedTimer(), this, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _completedTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+
+        _completedTimerArmed = true;
+    }
+
+    /// <summary>Timer J of the compact completed transactions: forgets the expired ones.</summary>
+    private void OnCompletedTimer()
+    {
+        List<SipCompletedEntry> expired;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var now = TimeProvider.GetTimestamp();
+            expired = _completed.Expire(now);
+            ArmCompletedTimer(now);
+        }
+
+        foreach (var entry in expired)
+        {
+            if (entry.Owner is { } owner && owner.TryGetTarget(out var transaction))
+            {
+                // Someone still holds the transaction: it ends now, as it did when it was kept whole.
+                transaction.ExpireCompleted();
+            }
+        }
+    }
+
+    private static async Task ResendCompletedAsync(SipCompletedEntry entry)
+    {
+        try
+        {
+            // A failure is not acted on: the client retransmits again or gives up at its Timer F.
+            await entry.Transport.SendAsync(entry.Response!, entry.Route.EndPoint, entry.Route.ConnectionId);
+        }
+        catch (Exception)
+        {
+            // Transports report failures as values; nothing else to do for a retransmitted answer.
+        }
     }
 
     private static void InsertVia(SipRequest request, ISipTransport transport)
@@ -349,6 +503,8 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         SipServerTransaction? existing;
         SipServerTransaction? created = null;
         SipServerTransaction? cancelled = null;
+        SipCompletedEntry? completed = null;
+        SipCompletedEntry? cancelledCompleted = null;
         lock (_gate)
         {
             if (_disposed)
@@ -357,14 +513,23 @@ public sealed class SipTransactionLayer : IAsyncDisposable
             }
 
             existing = _table.FindServer(request, match);
-            if (existing is null && _table.ServerCount < Options.MaxServerTransactions)
+            if (existing is null && _completed.Count > 0)
+            {
+                completed = _completed.Find(request, match);
+            }
+
+            if (existing is null && completed is null && _table.ServerCount < Options.MaxServerTransactions)
             {
                 if (request.Method == SipMethods.Cancel)
                 {
                     cancelled = _table.FindCancelTarget(match);
+                    if (cancelled is null && _completed.Count > 0)
+                    {
+                        cancelledCompleted = _completed.FindCancelTarget(match);
+                    }
                 }
 
-                var toTag = cancelled?.ToTag ?? SipResponseFactory.CreateTag();
+                var toTag = cancelled?.ToTag ?? cancelledCompleted?.ToTag ?? SipResponseFactory.CreateTag();
                 created = request.Method == SipMethods.Invite
                     ? new SipServerInviteTransaction(this, received, toTag)
                     : new SipServerNonInviteTransaction(this, received, toTag);
@@ -375,6 +540,18 @@ public sealed class SipTransactionLayer : IAsyncDisposable
         if (existing is not null)
         {
             existing.ReceiveRetransmission();
+            return;
+        }
+
+        if (completed is not null)
+        {
+            // §17.2.2: a retransmission in Completed gets the final response again, byte for byte; an accepted
+            // INVITE's is absorbed (RFC 6026 §7.1).
+            if (completed.Response is not null)
+            {
+                _ = ResendCompletedAsync(completed);
+            }
+
             return;
         }
 
@@ -392,6 +569,13 @@ public sealed class SipTransactionLayer : IAsyncDisposable
             // the cancelled transaction; only an INVITE still without a final response is affected by it.
             created.SendResponse(created.CreateResponse(200));
             cancelled.ReceiveCancel(request);
+            return;
+        }
+
+        if (cancelledCompleted is not null)
+        {
+            // The cancelled transaction is a completed non-INVITE one: answered 200, with no effect (§9.2).
+            created.SendResponse(created.CreateResponse(200));
             return;
         }
 

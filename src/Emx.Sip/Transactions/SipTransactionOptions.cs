@@ -9,6 +9,7 @@ public sealed class SipTransactionOptions
     private readonly TimeSpan _timerD = TimeSpan.FromSeconds(32);
     private readonly TimeSpan _tryingDelay = TimeSpan.FromMilliseconds(200);
     private readonly int _maxServerTransactions = 10_000;
+    private readonly int _maxCompletedServerTransactions = 400_000;
 
     /// <summary>The defaults of RFC 3261.</summary>
     public static SipTransactionOptions Default { get; } = new();
@@ -55,13 +56,29 @@ public sealed class SipTransactionOptions
     }
 
     /// <summary>
-    /// The most server transactions alive at once (default 10,000, at least 1). A new request beyond it is
-    /// answered 503 without creating a transaction, so a flood cannot exhaust memory.
+    /// The most server transactions alive at once (default 10,000, at least 1): INVITE transactions until they
+    /// are accepted (2xx) or terminate, non-INVITE ones until their final response (then they are kept compact, see
+    /// <see cref="MaxCompletedServerTransactions"/>). A new request beyond it is answered 503 without creating a
+    /// transaction, so a flood cannot exhaust memory.
     /// </summary>
     public int MaxServerTransactions
     {
         get => _maxServerTransactions;
         init => _maxServerTransactions = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least 1.");
+    }
+
+    /// <summary>
+    /// The most server transactions kept compact only to absorb request retransmissions (default 400,000, at least
+    /// 1): non-INVITE ones Completed over an unreliable transport until Timer J, INVITE ones Accepted (2xx sent) until
+    /// Timer L, both 64*T1. They are not counted in <see cref="MaxServerTransactions"/>: each keeps its match key and,
+    /// for a non-INVITE one, its final response's bytes (about 0.8 KiB for a REGISTER's 200, so the default bounds them
+    /// to some 320 MB: 12,500 a second held for 32 s). Beyond it the oldest is forgotten early: a retransmission of it
+    /// then reaches the TU as a new request.
+    /// </summary>
+    public int MaxCompletedServerTransactions
+    {
+        get => _maxCompletedServerTransactions;
+        init => _maxCompletedServerTransactions = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least 1.");
     }
 
     /// <summary>64*T1: timers B, F, H, J, L and M.</summary>

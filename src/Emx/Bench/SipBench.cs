@@ -521,8 +521,8 @@ public static class SipBench
 
         /// <summary>
         /// Registers every line of <paramref name="injection"/> once from <paramref name="local"/>; null when all
-        /// succeeded, else why not. A server that answered 503 (emx's SIP layer holds each completed transaction for
-        /// Timer J, 32 s, and refuses new ones beyond its limit) gets one more try once that time has passed.
+        /// succeeded, else why not. A server that answered 503 (emx's SIP layer refuses new requests beyond its limit
+        /// of live transactions: a registrar backlog) gets one more try once Timer J (32 s) has passed.
         /// </summary>
         private async Task<string?> PrimeAsync(PhaseRuns phase, string scenario, string injection, IPEndPoint local, int count, CancellationToken ct)
         {
@@ -748,8 +748,9 @@ public static class SipBench
                 (rssHeld, heapHeld) = CollectAndMeasure();
                 await stderr.WriteLineAsync($"emx bench sip: memory check: {emxRegistered} registered in {seconds:0.0} s ({outcome.Failed} failed); RSS {Mib(rssHeld)} MiB after a forced GC (managed heap {Mib(heapHeld)} MiB) with the REGISTER transactions still held, {Mib(rssBefore)} MiB before registering");
 
-                // The SIP layer keeps each completed REGISTER transaction for Timer J (64*T1 = 32 s over UDP, RFC 3261
-                // §17.2.2) to absorb retransmissions: the steady state is measured once they are gone.
+                // The SIP layer keeps each completed REGISTER transaction, compact (match key and response bytes), for
+                // Timer J (64*T1 = 32 s over UDP, RFC 3261 §17.2.2) to absorb retransmissions: the steady state is
+                // measured once they are gone.
                 await Task.Delay(TimeSpan.FromSeconds(34), ct);
                 (rss, heap) = CollectAndMeasure();
                 peak = Executables.ProcKib("/proc/self/status", "VmHWM");
