@@ -13,7 +13,8 @@ namespace Emx.Cluster.CallControl;
 /// <list type="bullet">
 /// <item>a device's entry when <see cref="ExtensionMobilityService"/> announces device events for it (every login,
 /// logout, automatic logout and EMCC login or logout writes a restart event, and announces it after its commit,
-/// before check-sync is sent);</item>
+/// before check-sync is sent), or announces it changed without one (a visiting cluster's EMCC record removed by the
+/// home's logout, the visiting administrator or maintenance);</item>
 /// <item>every entry when this node applies or deletes configuration (<see cref="SettingsCache.Version"/>);</item>
 /// <item>an entry older than <see cref="MaxAge"/> (changes made through another node, which announces nothing here).</item>
 /// </list>
@@ -39,6 +40,7 @@ public sealed class DeviceLinesCache : IDisposable
         _settings = settings;
         _time = time;
         extensionMobility.DeviceEventsWritten += OnDeviceEventsWritten;
+        extensionMobility.DevicesChanged += OnDevicesChanged;
     }
 
     /// <summary>Moves on whenever something is forgotten; take it before reading the database, pass it to <see cref="Store"/>.</summary>
@@ -111,7 +113,19 @@ public sealed class DeviceLinesCache : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _extensionMobility.DeviceEventsWritten -= OnDeviceEventsWritten;
+    public void Dispose()
+    {
+        _extensionMobility.DeviceEventsWritten -= OnDeviceEventsWritten;
+        _extensionMobility.DevicesChanged -= OnDevicesChanged;
+    }
+
+    private void OnDevicesChanged(IReadOnlyList<string> deviceNames)
+    {
+        foreach (var name in deviceNames)
+        {
+            Forget(name);
+        }
+    }
 
     private void OnDeviceEventsWritten(IReadOnlyList<DeviceEvent> events)
     {

@@ -364,6 +364,11 @@ public sealed partial class EmccService(
         {
             extensionMobility.Announce(events);
         }
+        else
+        {
+            // The visiting record is gone: the phone, restarted by its home cluster, registers its own lines here again.
+            extensionMobility.AnnounceChanged([deviceName]);
+        }
 
         return new EmccResponse { Type = EmccRequestType.Logout };
     }
@@ -679,6 +684,7 @@ public sealed partial class EmccService(
         db.EmccSessions.Remove(session);
         db.AuditLog.Add(new AuditEntry { Time = time.GetUtcNow(), Actor = actor, Action = "emccVisitingLogout", Target = "emcc", Key = deviceName, Detail = session.UserId + " (database cleanup; the phone stays at home)" });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        extensionMobility.AnnounceChanged([deviceName]);
         return new EmccOutcome(null, "visiting record removed", session.RemoteClusterId);
     }
 

@@ -97,6 +97,15 @@ public sealed partial class ExtensionMobilityService(
     /// <summary>Announces device events another feature wrote (EMCC logins and logouts), so the phones are restarted.</summary>
     public void Announce(IReadOnlyList<DeviceEvent> events) => DeviceEventsWritten?.Invoke(events);
 
+    /// <summary>
+    /// Raised after a change committed that alters what devices may register without restarting them (a visiting
+    /// cluster's EMCC record removed: the phone is at home, its home cluster restarts it), so derived caches forget them.
+    /// </summary>
+    public event Action<IReadOnlyList<string>>? DevicesChanged;
+
+    /// <summary>Announces devices whose current configuration changed without a device event (see <see cref="DevicesChanged"/>).</summary>
+    public void AnnounceChanged(IReadOnlyList<string> deviceNames) => DevicesChanged?.Invoke(deviceNames);
+
     /// <summary>A new request number for traces.</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestNumber);
 
