@@ -22,7 +22,7 @@ public sealed record EmccBenchOptions
     public int Users { get; init; } = 100;
 
     /// <summary>Concurrent clients; each owns a disjoint set of phone/user pairs.</summary>
-    public int Clients { get; init; } = 8;
+    public int Clients { get; init; } = 4;
 
     /// <summary>Measured seconds.</summary>
     public double DurationSeconds { get; init; } = 30;
