@@ -335,17 +335,8 @@ public static class EmxCli
                 Json = parse.GetValue(json),
             };
 
-            // Ctrl-C and SIGTERM stop the load early; the partial results are still reported.
-            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                signalled.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return await Bench.EmBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
+            // Ctrl-C and SIGTERM stop the run early; what was measured is still reported.
+            return await UntilSignalledAsync(token => Bench.EmBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), token), ct);
         });
         return new Command("bench", "Benchmarks against a node (loopback only).") { em, SipBenchCommand(stdout, stderr, logLevel), Bench.EmccBenchCommand.Create(stdout, stderr, logLevel) };
     }
@@ -393,17 +384,8 @@ public static class EmxCli
                 KamailioPath = parse.GetValue(kamailio),
             };
 
-            // Ctrl-C and SIGTERM stop the run; what was measured is still reported, and SIPp, Kamailio and the node stop.
-            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                signalled.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return await Bench.SipBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
+            // Ctrl-C and SIGTERM stop the run early; what was measured is still reported.
+            return await UntilSignalledAsync(token => Bench.SipBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), token), ct);
         });
         return command;
     }
@@ -576,6 +558,21 @@ public static class EmxCli
         {
             writer.WriteLine($"  - {error}");
         }
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a token that Ctrl-C (SIGINT) and SIGTERM cancel as well as <paramref name="ct"/>.</summary>
+    internal static async Task<int> UntilSignalledAsync(Func<CancellationToken, Task<int>> run, CancellationToken ct)
+    {
+        using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            signalled.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await run(signalled.Token);
     }
 
     private static async Task<int> RunNodesAsync(IReadOnlyList<EmxConfigFile> configs, TextWriter stdout, TextWriter stderr, LogLevel level, CancellationToken ct)

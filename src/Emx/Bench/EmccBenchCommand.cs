@@ -38,17 +38,8 @@ internal static class EmccBenchCommand
                 Json = parse.GetValue(json),
             };
 
-            // Ctrl-C and SIGTERM stop the load early; the partial results are still reported.
-            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                signalled.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return await EmccBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), signalled.Token);
+            // Ctrl-C and SIGTERM stop the run early; what was measured is still reported.
+            return await EmxCli.UntilSignalledAsync(token => EmccBench.RunAsync(options, stdout, stderr, parse.GetValue(logLevel), token), ct);
         });
         return command;
     }
